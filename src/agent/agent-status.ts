@@ -1,0 +1,29 @@
+/** What the built-in STATUS message answers: enough for `pyros status` to describe any agent. */
+export interface AgentStatus {
+  readonly agent: string;
+  readonly pid: number;
+  readonly threadId: number;
+  readonly startedAt: string;
+  readonly uptimeSeconds: number;
+  /** Messages accepted into the mailbox. */
+  readonly received: number;
+  /** Messages whose handler returned or resolved. */
+  readonly handled: number;
+  /** Messages whose handler threw or rejected. */
+  readonly failed: number;
+  /** Messages with no handler. */
+  readonly unknown: number;
+  /** Messages waiting in the mailbox. */
+  readonly queued: number;
+  readonly connections: number;
+  /** Connections closed for bad input, since start. */
+  readonly rejectedConnections: number;
+}
+
+/** Mutable counters behind {@link AgentStatus}. */
+export class AgentCounters {
+  received = 0;
+  handled = 0;
+  failed = 0;
+  unknown = 0;
+}

@@ -1,0 +1,318 @@
+import { isMainThread, threadId } from 'node:worker_threads';
+import { loadAgentConfig } from '../config/agent-config.js';
+import type { AgentEndpoint } from '../config/agent-endpoint.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { Sender } from '../sender/sender.js';
+import { AgentServer } from '../transport/agent-server.js';
+import { ReplyStatus } from '../transport/frames.js';
+import type { InboundMessage, MessageSink, Responder } from '../transport/inbound.js';
+import { agentLifecycle, claimAgentSlot, releaseAgentSlot } from './agent-slot.js';
+import { AgentCounters, type AgentStatus } from './agent-status.js';
+import { BackgroundWork, type TimerHandle } from './background-work.js';
+import { Mailbox } from './mailbox.js';
+import { type MessageHandler, type ReceivedMessage, UnknownMessageError } from './message.js';
+
+/** Options of an agent; all optional. */
+export interface AgentOptions {
+  /** Config file path, used when neither PYROS_AGENT_CONFIG nor ./pyros_agent_config.ini exists. */
+  readonly config?: string;
+  /** Handle SIGINT/SIGTERM as SHUTDOWN (default: true in a main thread). */
+  readonly handleSignals?: boolean;
+  /** Server limits and timeouts, mostly for tests. */
+  readonly server?: Partial<{
+    maxConnections: number;
+    firstByteTimeoutMs: number;
+    handshakeTimeoutMs: number;
+    textTimeoutMs: number;
+    partialFrameTimeoutMs: number;
+  }>;
+}
+
+/**
+ * The seed's Agent: subclass it, register handlers in `actionsByMessage`, override `work()` and
+ * `shutdown()` if needed, then `start()`. One agent per application (thread).
+ *
+ * @example
+ * class Scheduler extends Agent {
+ *   static readonly MSG_OBS_FINISHED = 'Observation finished';
+ *   constructor() {
+ *     super(Agent.SCHEDULER);
+ *     this.actionsByMessage[Scheduler.MSG_OBS_FINISHED] = this.observationFinished;
+ *   }
+ *   observationFinished(payload: unknown) { this.log.info({ payload }, 'replanning'); }
+ * }
+ * new Scheduler().start();
+ */
+export abstract class Agent implements MessageSink {
+  static readonly ALERT_MANAGER = 'alert_manager';
+  static readonly SCHEDULER = 'scheduler';
+  static readonly MAJORDOME = 'majordome';
+  static readonly OBSERVATION_MANAGER = 'observation_manager';
+  static readonly MONITORING = 'monitoring';
+  static readonly ANALYZER = 'analyzer';
+  /** Stops the agent: shutdown() runs, then timers, background work and the port are closed. */
+  static readonly SHUTDOWN = 'SHUTDOWN';
+  /** Built-in: answers `{ pong: true, agent, time }` at once, without queueing. */
+  static readonly PING = 'PING';
+  /** Built-in: answers the agent's {@link AgentStatus} at once, without queueing. */
+  static readonly STATUS = 'STATUS';
+
+  /** Message name → handler, as the seed's `actions_by_message`. */
+  readonly actionsByMessage: Record<string, MessageHandler> = {};
+  /** This agent's logger; every line names the agent. */
+  protected readonly log: Logger;
+  private readonly counters = new AgentCounters();
+  private readonly background = new BackgroundWork();
+  private mailbox: Mailbox | undefined;
+  private server: AgentServer | undefined;
+  private endpointInfo: AgentEndpoint | undefined;
+  private startedAt = 0;
+  private closing = false;
+  private state: 'new' | 'running' | 'stopped' = 'new';
+  private readonly signalHandler = () => this.requestShutdown('signal');
+  private resolveStopped!: () => void;
+  /** Resolves once the agent has shut down and closed its port. */
+  readonly stopped: Promise<void> = new Promise((r) => {
+    this.resolveStopped = r;
+  });
+
+  constructor(
+    readonly name: string,
+    private readonly options: AgentOptions = {},
+  ) {
+    this.log = createLogger(name);
+  }
+
+  /** The seed's entry method: runs first, before any message is handled. Must not loop forever. */
+  protected work(): void | Promise<void> {}
+
+  /** Called on SHUTDOWN (or SIGINT/SIGTERM) before timers and the port are closed. */
+  protected shutdown(): void | Promise<void> {}
+
+  /** The endpoint this agent listens on (after start). */
+  get endpoint(): AgentEndpoint | undefined {
+    return this.endpointInfo;
+  }
+
+  /** The bound port (after start). */
+  get port(): number | undefined {
+    return this.server?.port;
+  }
+
+  /**
+   * Binds the agent's port, runs work(), then handles messages in arrival order. Messages that arrive
+   * during work() wait. Resolves when work() is done; throws if another agent runs in this thread.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`agent "${this.name}" was already started`);
+    claimAgentSlot(this.name);
+    try {
+      const endpoint = loadAgentConfig(this.options.config).endpoint(this.name);
+      this.endpointInfo = endpoint;
+      this.mailbox = new Mailbox(endpoint.concurrency, (full) => this.server?.setReading(!full));
+      this.server = new AgentServer(
+        {
+          agentName: this.name,
+          host: endpoint.ip,
+          port: endpoint.receivePort,
+          secret: endpoint.secret,
+          allowedHosts: endpoint.allowedHosts,
+          maxMessageBytes: endpoint.maxMessageBytes,
+          ...this.options.server,
+          log: this.log,
+        },
+        this,
+      );
+      await this.server.listen();
+    } catch (err) {
+      releaseAgentSlot(this.name);
+      this.state = 'stopped';
+      this.resolveStopped();
+      throw err;
+    }
+    this.state = 'running';
+    this.startedAt = Date.now();
+    Sender.configure({ from: this.name });
+    if (this.options.handleSignals ?? isMainThread) {
+      process.once('SIGINT', this.signalHandler);
+      process.once('SIGTERM', this.signalHandler);
+    }
+    this.log.info(`listening on ${this.endpointInfo?.ip}:${this.server.port}`);
+    agentLifecycle.emit('started', this.name, this.server.port);
+    try {
+      await this.work();
+    } catch (err) {
+      this.log.error({ err }, `work() failed: ${(err as Error).message}`);
+      this.requestShutdown('work() failed');
+      await this.stopped;
+      throw err;
+    }
+    this.mailbox?.open();
+  }
+
+  /** MessageSink: called by the transport for every message it accepts. */
+  deliver(msg: InboundMessage, respond: Responder | undefined): string | undefined {
+    if (msg.message === Agent.PING) {
+      respond?.({
+        status: ReplyStatus.OK,
+        value: { pong: true, agent: this.name, time: new Date().toISOString() },
+      });
+      return undefined;
+    }
+    if (msg.message === Agent.STATUS) {
+      respond?.({ status: ReplyStatus.OK, value: this.status() });
+      return undefined;
+    }
+    if (this.closing) return `agent "${this.name}" is shutting down`;
+    this.counters.received++;
+    if (msg.message === Agent.SHUTDOWN) {
+      this.log.info(`SHUTDOWN from ${msg.from}`);
+      this.queueShutdown(respond);
+      return undefined;
+    }
+    this.mailbox?.push({ run: () => this.handle(msg, respond) });
+    return undefined;
+  }
+
+  private handle(msg: InboundMessage, respond: Responder | undefined): unknown {
+    const received: ReceivedMessage = {
+      message: msg.message,
+      payload: msg.payload,
+      meta: {
+        message: msg.message,
+        sender: msg.from,
+        id: msg.id,
+        time: new Date(msg.time),
+        protocol: msg.protocol,
+      },
+    };
+    let result: unknown;
+    try {
+      result = this.analyzeMessage(received);
+    } catch (err) {
+      return this.failed(msg, err, respond);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => this.handled(value, respond),
+        (err) => this.failed(msg, err, respond),
+      );
+    }
+    this.handled(result, respond);
+    return undefined;
+  }
+
+  /**
+   * The seed's analyze_message: finds the handler for a message and calls it with `this` bound to
+   * the agent. Override to route differently; throw UnknownMessageError for what you do not handle.
+   */
+  protected analyzeMessage(received: ReceivedMessage): unknown {
+    const handler = this.actionsByMessage[received.message];
+    if (handler === undefined) throw new UnknownMessageError(this.name, received.message);
+    return handler.call(this, received.payload, received.meta);
+  }
+
+  private handled(value: unknown, respond: Responder | undefined): void {
+    this.counters.handled++;
+    respond?.({ status: ReplyStatus.OK, value });
+  }
+
+  private failed(msg: InboundMessage, err: unknown, respond: Responder | undefined): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    if (e instanceof UnknownMessageError) {
+      this.counters.unknown++;
+      this.log.warn(`unknown message "${msg.message}" from ${msg.from}`);
+      respond?.({ status: ReplyStatus.UNKNOWN_MESSAGE, value: { name: e.name, message: e.message } });
+      return;
+    }
+    this.counters.failed++;
+    this.log.error({ err: e }, `handler for "${msg.message}" from ${msg.from} failed: ${e.message}`);
+    respond?.({
+      status: ReplyStatus.HANDLER_ERROR,
+      value: { name: e.name, message: e.message, stack: e.stack },
+    });
+  }
+
+  /** Counters and uptime, as the built-in STATUS message answers them. */
+  status(): AgentStatus {
+    return {
+      agent: this.name,
+      pid: process.pid,
+      threadId,
+      startedAt: new Date(this.startedAt).toISOString(),
+      uptimeSeconds: this.startedAt === 0 ? 0 : (Date.now() - this.startedAt) / 1000,
+      ...this.counters,
+      queued: this.mailbox?.length ?? 0,
+      connections: this.server?.connectionCount ?? 0,
+      rejectedConnections: this.server?.rejected ?? 0,
+    };
+  }
+
+  /** Shuts the agent down as if it had received SHUTDOWN: what is already queued is handled first. */
+  requestShutdown(reason = 'requested'): void {
+    if (this.closing || this.state !== 'running') return;
+    this.log.info(`shutting down (${reason})`);
+    this.queueShutdown(undefined);
+  }
+
+  private queueShutdown(respond: Responder | undefined): void {
+    this.closing = true;
+    this.mailbox?.push({ barrier: true, run: () => this.stop(respond) });
+    // A SHUTDOWN during work() still waits for work() to end, as the seed's receive loop would.
+  }
+
+  private async stop(respond: Responder | undefined): Promise<void> {
+    try {
+      await this.shutdown();
+    } catch (err) {
+      this.log.error({ err }, `shutdown() failed: ${(err as Error).message}`);
+    }
+    respond?.({ status: ReplyStatus.OK, value: { stopped: this.name } });
+    await this.background.stop(2000);
+    process.off('SIGINT', this.signalHandler);
+    process.off('SIGTERM', this.signalHandler);
+    await this.server?.close();
+    Sender.closeAll();
+    this.state = 'stopped';
+    releaseAgentSlot(this.name);
+    this.log.info('stopped');
+    agentLifecycle.emit('stopped', this.name);
+    this.resolveStopped();
+  }
+
+  /** Runs `tick` every `ms` milliseconds, through the mailbox (so never at the same time as a handler), until shutdown. */
+  protected every(ms: number, tick: () => unknown): TimerHandle {
+    return this.background.every(ms, () => this.mailbox?.push({ run: () => this.runLocal('every', tick) }));
+  }
+
+  /** Runs `fire` once after `ms` milliseconds, through the mailbox, unless the agent shuts down first. */
+  protected after(ms: number, fire: () => unknown): TimerHandle {
+    return this.background.after(ms, () => this.mailbox?.push({ run: () => this.runLocal('after', fire) }));
+  }
+
+  /** Runs a background task outside the mailbox; it should stop when `this.signal` aborts. Shutdown awaits it (2 s at most). */
+  protected runInBackground(task: (signal: AbortSignal) => Promise<unknown>): void {
+    this.background.track(
+      task(this.background.signal).catch((err: Error) =>
+        this.log.error({ err }, `background task failed: ${err.message}`),
+      ),
+    );
+  }
+
+  /** Aborted when the agent shuts down. */
+  protected get signal(): AbortSignal {
+    return this.background.signal;
+  }
+
+  private runLocal(kind: string, fn: () => unknown): unknown {
+    const report = (err: unknown) =>
+      this.log.error({ err }, `${kind} callback failed: ${(err as Error)?.message}`);
+    try {
+      const r = fn.call(this);
+      return r instanceof Promise ? r.catch(report) : r;
+    } catch (err) {
+      report(err);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * pyros-ts: the PyROS agent backbone in TypeScript.
+ * @packageDocumentation
+ */
+export { Agent, type AgentOptions } from './agent/agent.js';
+export type { AgentStatus } from './agent/agent-status.js';
+export type { TimerHandle } from './agent/background-work.js';
+export {
+  type MessageHandler,
+  type MessageMeta,
+  type ReceivedMessage,
+  UnknownMessageError,
+} from './agent/message.js';
+export {
+  AgentConfig,
+  CONFIG_ENV,
+  CONFIG_FILE_NAME,
+  loadAgentConfig,
+  resolveConfigPath,
+  SECRET_ENV,
+  UnknownAgentError,
+} from './config/agent-config.js';
+export type { AgentEndpoint, WireProtocol } from './config/agent-endpoint.js';
+export { ConfigError } from './config/config-error.js';
+export { createLogger, type Logger } from './logging/logger.js';
+export {
+  InvalidMessageError,
+  RefusedError,
+  RejectedError,
+  RemoteError,
+  SendError,
+  type SendErrorCode,
+  SendTimeoutError,
+  UnreachableError,
+} from './sender/errors.js';
+export { Sender, type SenderDefaults, type SendOptions } from './sender/sender.js';

@@ -1,0 +1,179 @@
+import { type AgentConfig, loadAgentConfig } from '../config/agent-config.js';
+import type { AgentEndpoint } from '../config/agent-endpoint.js';
+import { sendText, type TextSendError } from '../transport/text-client.js';
+import { InvalidMessageError, SendTimeoutError, UnreachableError } from './errors.js';
+import { PeerLink, type RetryPolicy } from './peer-link.js';
+
+/** Per-call options of {@link Sender.sendTo}. */
+export interface SendOptions {
+  /** Milliseconds to wait for acceptance (sendTo) or the reply (request). Default 10 000. */
+  readonly timeout?: number;
+  /** The config to look the agent up in: a loaded config, or a path used when neither PYROS_AGENT_CONFIG nor ./pyros_agent_config.ini exists. */
+  readonly config?: AgentConfig | string;
+}
+
+/** Process-wide (thread-wide) defaults of Sender. */
+export interface SenderDefaults {
+  /** Name this thread's messages go out with; an agent sets it to its own name when it starts. */
+  from?: string;
+  /** Fallback config path, as in SendOptions. */
+  config?: string;
+  timeout?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 50, maxDelayMs: 1000, connectTimeoutMs: 2000 };
+
+/**
+ * Sends messages to agents by name, as the seed's `Sender.send_to`: static, no instance. Agents are
+ * looked up in pyros_agent_config.ini; framed peers share one persistent, pipelined connection each.
+ *
+ * @example
+ * await Sender.sendTo(Agent.SCHEDULER, 'Observation finished', { id: 42 });
+ * const status = await Sender.request('scheduler', 'STATUS');
+ */
+export class Sender {
+  private static readonly defaults: Required<Omit<SenderDefaults, 'config' | 'retry'>> & {
+    config?: string;
+    retry: RetryPolicy;
+  } = { from: `pyros:${process.pid}`, timeout: 10_000, retry: DEFAULT_RETRY };
+  private static readonly links = new Map<string, PeerLink>();
+
+  private constructor() {}
+
+  /** Changes this thread's defaults (from name, config path, timeout, retries). */
+  static configure(defaults: SenderDefaults): void {
+    const d = Sender.defaults;
+    if (defaults.from !== undefined) d.from = defaults.from;
+    if (defaults.config !== undefined) d.config = defaults.config;
+    if (defaults.timeout !== undefined) d.timeout = defaults.timeout;
+    if (defaults.retry !== undefined) d.retry = { ...d.retry, ...defaults.retry };
+  }
+
+  /** The name messages from this thread carry. */
+  static get from(): string {
+    return Sender.defaults.from;
+  }
+
+  /**
+   * Sends `message` (with an optional JSON payload) to the agent named `agent`. Resolves once the
+   * agent has accepted it into its mailbox; rejects with UnknownAgentError, UnreachableError,
+   * SendTimeoutError, RefusedError, RejectedError or InvalidMessageError.
+   */
+  static async sendTo(
+    agent: string,
+    message: string,
+    payload?: unknown,
+    options?: SendOptions,
+  ): Promise<void> {
+    const endpoint = Sender.endpoint(agent, options);
+    const timeout = options?.timeout ?? Sender.defaults.timeout;
+    if (endpoint.protocol === 'text') {
+      if (payload !== undefined) {
+        throw new InvalidMessageError(
+          agent,
+          message,
+          'the text protocol carries the message text only, not a payload',
+        );
+      }
+      return Sender.sendText(endpoint, message, timeout);
+    }
+    await Sender.link(endpoint).send(
+      Sender.defaults.from,
+      message,
+      Sender.json(agent, message, payload, endpoint),
+      false,
+      timeout,
+    );
+  }
+
+  /** Sends a message and resolves with the value its handler returned (framed peers only). */
+  static async request<T = unknown>(
+    agent: string,
+    message: string,
+    payload?: unknown,
+    options?: SendOptions,
+  ): Promise<T> {
+    const endpoint = Sender.endpoint(agent, options);
+    if (endpoint.protocol === 'text') {
+      throw new InvalidMessageError(agent, message, 'the text protocol has no replies; use sendTo');
+    }
+    const timeout = options?.timeout ?? Sender.defaults.timeout;
+    const json = Sender.json(agent, message, payload, endpoint);
+    return (await Sender.link(endpoint).send(Sender.defaults.from, message, json, true, timeout)) as T;
+  }
+
+  /** Closes every connection; pending messages are rejected. Agents call it when they stop. */
+  static closeAll(): void {
+    for (const link of Sender.links.values()) link.close();
+    Sender.links.clear();
+  }
+
+  private static endpoint(agent: string, options: SendOptions | undefined): AgentEndpoint {
+    const config = options?.config;
+    if (config !== undefined && typeof config !== 'string') return config.endpoint(agent);
+    return loadAgentConfig(config ?? Sender.defaults.config).endpoint(agent);
+  }
+
+  private static json(
+    agent: string,
+    message: string,
+    payload: unknown,
+    endpoint: AgentEndpoint,
+  ): string | undefined {
+    if (Buffer.byteLength(message) > 0xffff) {
+      throw new InvalidMessageError(agent, message.slice(0, 40), 'message name over 65535 bytes');
+    }
+    if (payload === undefined) return undefined;
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(payload);
+    } catch (err) {
+      throw new InvalidMessageError(agent, message, `payload is not JSON: ${(err as Error).message}`);
+    }
+    if (json === undefined)
+      throw new InvalidMessageError(agent, message, `payload is not JSON: ${typeof payload}`);
+    // A UTF-8 byte is at most 3 per UTF-16 unit: measure exactly only when that bound could pass the limit.
+    if (json.length * 3 > endpoint.maxMessageBytes && Buffer.byteLength(json) > endpoint.maxMessageBytes) {
+      throw new InvalidMessageError(
+        agent,
+        message,
+        `payload is over the ${endpoint.maxMessageBytes}-byte limit`,
+      );
+    }
+    return json;
+  }
+
+  private static link(endpoint: AgentEndpoint): PeerLink {
+    const key = `${endpoint.name}|${endpoint.ip}|${endpoint.receivePort}|${endpoint.secret ?? ''}`;
+    let link = Sender.links.get(key);
+    if (link === undefined) {
+      link = new PeerLink(endpoint, Sender.defaults.from, Sender.defaults.retry);
+      Sender.links.set(key, link);
+    }
+    return link;
+  }
+
+  /** One connection per message; retried only while nothing can have reached the peer, so never delivered twice. */
+  private static async sendText(endpoint: AgentEndpoint, message: string, timeout: number): Promise<void> {
+    const { retries, baseDelayMs, maxDelayMs } = Sender.defaults.retry;
+    const deadline = Date.now() + timeout;
+    for (let attempt = 0; ; attempt++) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new SendTimeoutError(endpoint.name, message, timeout, 'close from the text peer');
+      try {
+        return await sendText(endpoint.ip, endpoint.receivePort, message, left);
+      } catch (err) {
+        const e = err as TextSendError;
+        if (e.sent || attempt >= retries) {
+          throw new UnreachableError(
+            endpoint.name,
+            message,
+            `${e.message}${e.sent ? '' : ` (${attempt + 1} attempts)`}`,
+          );
+        }
+      }
+      await new Promise((r) => setTimeout(r, Math.min(maxDelayMs, baseDelayMs * 2 ** attempt)));
+    }
+  }
+}

@@ -1,0 +1,250 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from '../logging/logger.js';
+import { isLoopback } from './auth.js';
+import { FramedSession } from './framed-session.js';
+import { FRAMED_MAGIC } from './frames.js';
+import type { MessageSink } from './inbound.js';
+import { SessionLog } from './session-log.js';
+import { TextSession } from './text-session.js';
+
+/** Where and how an agent listens, and the limits that protect it from bad peers. */
+export interface AgentServerOptions {
+  readonly agentName: string;
+  readonly host: string;
+  readonly port: number;
+  readonly secret?: string | undefined;
+  /** Hosts besides loopback allowed to use the text protocol when a secret is set. */
+  readonly allowedHosts?: readonly string[];
+  readonly maxMessageBytes?: number;
+  readonly maxConnections?: number;
+  /** A new connection must send its first byte within this time. */
+  readonly firstByteTimeoutMs?: number;
+  /** A framed connection must finish its handshake within this time. */
+  readonly handshakeTimeoutMs?: number;
+  /** A text connection must deliver its whole message and close within this time. */
+  readonly textTimeoutMs?: number;
+  /** A frame begun must be complete within this time. */
+  readonly partialFrameTimeoutMs?: number;
+  readonly log: Logger;
+}
+
+export const SERVER_DEFAULTS = {
+  maxMessageBytes: 1024 * 1024,
+  maxConnections: 1024,
+  firstByteTimeoutMs: 10_000,
+  handshakeTimeoutMs: 5_000,
+  textTimeoutMs: 10_000,
+  partialFrameTimeoutMs: 10_000,
+} as const;
+
+interface Connection {
+  readonly socket: Socket;
+  session: FramedSession | TextSession | undefined;
+  /** ms timestamp after which the connection is closed (0: none), and what it failed to do by then. */
+  deadline: number;
+  deadlineWhy: string;
+}
+
+/**
+ * An agent's port. Tells each connection's protocol from its first byte (NUL: framed, else text),
+ * enforces every limit, and closes an offender with one log line while serving everyone else.
+ */
+export class AgentServer {
+  private readonly server: Server;
+  private readonly connections = new Set<Connection>();
+  private readonly sessions = new SessionLog();
+  private readonly opts: Required<Omit<AgentServerOptions, 'secret'>> & { secret: string | undefined };
+  private sweep: NodeJS.Timeout | undefined;
+  private reading = true;
+  private textCount = 0;
+  private overflowLogged = 0;
+  /** Connections closed for bad behaviour, since start. */
+  rejected = 0;
+
+  constructor(
+    options: AgentServerOptions,
+    private readonly sink: MessageSink,
+  ) {
+    this.opts = { ...SERVER_DEFAULTS, allowedHosts: [], ...options, secret: options.secret };
+    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  /** Binds the configured ip and port. */
+  async listen(): Promise<void> {
+    const { host, port, agentName, log } = this.opts;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        reject(
+          new Error(`agent "${agentName}" cannot listen on ${host}:${port}: ${err.code ?? err.message}`),
+        );
+      };
+      this.server.once('error', onError);
+      this.server.listen({ host, port, exclusive: true }, () => {
+        this.server.off('error', onError);
+        resolve();
+      });
+    });
+    this.server.on('error', (err) => log.error({ err }, `server error: ${err.message}`));
+    if (this.opts.secret === undefined && !isLoopback(host)) {
+      log.warn(
+        `listening on ${host}:${port} without a secret: anyone who reaches this address can send messages`,
+      );
+    }
+    const shortest = Math.min(
+      this.opts.firstByteTimeoutMs,
+      this.opts.handshakeTimeoutMs,
+      this.opts.textTimeoutMs,
+      this.opts.partialFrameTimeoutMs,
+    );
+    this.sweep = setInterval(() => this.expire(), Math.max(20, Math.min(1000, shortest / 4)));
+    this.sweep.unref();
+  }
+
+  /** The bound port (useful when the config says 0). */
+  get port(): number {
+    const a = this.server.address();
+    return typeof a === 'object' && a !== null ? a.port : this.opts.port;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Stops reading from every connection (the mailbox is full) or starts again. */
+  setReading(on: boolean): void {
+    if (on === this.reading) return;
+    this.reading = on;
+    for (const c of this.connections) {
+      if (on) c.socket.resume();
+      else c.socket.pause();
+    }
+  }
+
+  private accept(socket: Socket): void {
+    if (this.connections.size >= this.opts.maxConnections) {
+      socket.destroy();
+      this.rejected++;
+      const now = Date.now();
+      if (now - this.overflowLogged > 1000) {
+        this.overflowLogged = now;
+        this.opts.log.warn(
+          `connection from ${socket.remoteAddress} refused: ${this.opts.maxConnections} connections open`,
+        );
+      }
+      return;
+    }
+    const conn: Connection = {
+      socket,
+      session: undefined,
+      deadline: Date.now() + this.opts.firstByteTimeoutMs,
+      deadlineWhy: `sent nothing within ${this.opts.firstByteTimeoutMs} ms`,
+    };
+    this.connections.add(conn);
+    socket.setKeepAlive(true, 30_000);
+    if (!this.reading) socket.pause();
+    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
+    socket.on('end', () => {
+      if (conn.session instanceof TextSession) conn.session.finish();
+      else socket.end();
+    });
+    socket.on('error', (err) => this.opts.log.debug(`connection ${this.describe(socket)}: ${err.message}`));
+    socket.on('close', () => {
+      if (conn.session instanceof FramedSession) conn.session.markClosed();
+      this.connections.delete(conn);
+    });
+  }
+
+  private onData(conn: Connection, chunk: Buffer): void {
+    if (conn.session === undefined) {
+      if (chunk[0] === FRAMED_MAGIC[0]) {
+        conn.session = new FramedSession(conn.socket, {
+          agentName: this.opts.agentName,
+          secret: this.opts.secret,
+          maxMessageBytes: this.opts.maxMessageBytes,
+          sink: this.sink,
+          sessions: this.sessions,
+          reject: (s, why) => this.reject(s, why, true),
+        });
+        conn.deadline = Date.now() + this.opts.handshakeTimeoutMs;
+        conn.deadlineWhy = `handshake not done within ${this.opts.handshakeTimeoutMs} ms`;
+      } else {
+        if (!this.textAllowed(conn.socket.remoteAddress)) {
+          this.reject(
+            conn.socket,
+            'text protocol refused: a secret is set and this host is not allowed',
+            false,
+          );
+          return;
+        }
+        conn.session = new TextSession(conn.socket, {
+          maxMessageBytes: this.opts.maxMessageBytes,
+          sink: this.sink,
+          nextId: () => `text:${++this.textCount}`,
+          reject: (s, why) => this.reject(s, why, false),
+          warn: (why) => this.opts.log.warn(why),
+        });
+        conn.deadline = Date.now() + this.opts.textTimeoutMs;
+        conn.deadlineWhy = `text message not complete within ${this.opts.textTimeoutMs} ms`;
+      }
+    }
+    conn.session.receive(chunk);
+    if (conn.deadline !== 0 && conn.session instanceof FramedSession && conn.session.isOpen)
+      conn.deadline = 0;
+  }
+
+  private textAllowed(address: string | undefined): boolean {
+    if (this.opts.secret === undefined || isLoopback(address)) return true;
+    const a = address?.startsWith('::ffff:') ? address.slice(7) : address;
+    return a !== undefined && this.opts.allowedHosts.includes(a);
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    for (const c of this.connections) {
+      if (c.deadline !== 0 && now > c.deadline) {
+        c.deadline = 0;
+        if (c.session instanceof FramedSession) c.session.markClosed();
+        this.reject(c.socket, c.deadlineWhy, false);
+      } else if (
+        c.session instanceof FramedSession &&
+        c.session.partialSince !== 0 &&
+        now - c.session.partialSince > this.opts.partialFrameTimeoutMs
+      ) {
+        c.session.markClosed();
+        this.reject(c.socket, `frame not complete within ${this.opts.partialFrameTimeoutMs} ms`, false);
+      }
+    }
+  }
+
+  private describe(socket: Socket): string {
+    return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  }
+
+  /** Closes an offender: one log line, the rest keep being served. */
+  private reject(socket: Socket, why: string, graceful: boolean): void {
+    this.rejected++;
+    this.opts.log.warn(`closed connection from ${this.describe(socket)}: ${why}`);
+    if (graceful) {
+      // Let an ERROR frame already written reach the peer, but never wait on it for long.
+      socket.end();
+      setTimeout(() => socket.destroy(), 200).unref();
+    } else {
+      socket.destroy();
+    }
+  }
+
+  /** Stops accepting, ends every connection once pending replies are written, and resolves when all are closed. */
+  async close(graceMs = 2000): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const c of this.connections) {
+      if (c.session instanceof FramedSession) c.session.end();
+      else c.socket.destroy();
+    }
+    const force = setTimeout(() => {
+      for (const c of this.connections) c.socket.destroy();
+    }, graceMs);
+    await closed;
+    clearTimeout(force);
+  }
+}

@@ -21,8 +21,12 @@ export function releaseAgentSlot(name: string): void {
   if (occupant === name) occupant = undefined;
 }
 
-/** Lifecycle events of this thread's agent, for the app host: 'started' (name, port) and 'stopped' (name). */
-export const agentLifecycle = new EventEmitter<{
-  started: [name: string, port: number];
-  stopped: [name: string];
-}>();
+/** What the app host may do with the agent of its thread. */
+export interface AgentHandle {
+  readonly name: string;
+  readonly port: number;
+  requestShutdown(reason: string): void;
+}
+
+/** Lifecycle events of this thread's agent, for the app host. */
+export const agentLifecycle = new EventEmitter<{ started: [agent: AgentHandle]; stopped: [name: string] }>();

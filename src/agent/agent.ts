@@ -138,7 +138,11 @@ export abstract class Agent implements MessageSink {
       process.once('SIGTERM', this.signalHandler);
     }
     this.log.info(`listening on ${this.endpointInfo?.ip}:${this.server.port}`);
-    agentLifecycle.emit('started', this.name, this.server.port);
+    agentLifecycle.emit('started', {
+      name: this.name,
+      port: this.server.port,
+      requestShutdown: (reason) => this.requestShutdown(reason),
+    });
     try {
       await this.work();
     } catch (err) {

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { registerSend } from './commands/send.js';
+import { registerStart } from './commands/start.js';
+import { registerStatus } from './commands/status.js';
+import { runCli } from './run-cli.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+const program = new Command('pyros')
+  .description('pyros-ts: PyROS agents for robotic observatories')
+  .version(pkg.version)
+  .showHelpAfterError();
+registerStart(program);
+registerSend(program);
+registerStatus(program);
+
+await runCli(program, process.argv);

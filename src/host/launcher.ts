@@ -9,7 +9,7 @@ import { type AppSpec, Supervisor } from './supervisor.js';
 
 /** Options of {@link runHost}. */
 export interface HostOptions {
-  /** Config file (else PYROS_AGENT_CONFIG, else ./pyros_agent_config.ini). */
+  /** Config file; when absent: PYROS_AGENT_CONFIG, else ./pyros_agent_config.ini. */
   readonly config?: string;
   /** Apps to start by name; default: every section with autostart on that names a module or app. */
   readonly apps?: readonly string[];
@@ -63,7 +63,7 @@ export function selectApps(config: AgentConfig, names: readonly string[] | undef
  */
 export async function runHost(options: HostOptions = {}): Promise<number> {
   const log = createLogger('host');
-  const file = resolveConfigPath(options.config);
+  const file = options.config ?? resolveConfigPath();
   const config = AgentConfig.load(file);
   const apps = selectApps(config, options.apps);
   if (apps.length === 0) {

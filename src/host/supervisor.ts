@@ -27,11 +27,22 @@ export interface AppReport {
   readonly lastError: string | undefined;
 }
 
-// Under tsx (tests) this file is .ts and so is its sibling; once built, both are .js.
+// Under tsx (tests, or a user running TypeScript apps) this file is .ts and so is its sibling; once built, both are .js.
 const THREAD_ENTRY = new URL(
   `./app-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
   import.meta.url,
 );
+
+/**
+ * A worker thread does not inherit tsx's loader from `--import tsx` on Node 20, so when this process
+ * runs under tsx, the thread registers it itself before loading its entry (and then TypeScript apps).
+ */
+function newAppThread(options: { workerData: AppThreadData; name: string }): Worker {
+  const underTsx = process.execArgv.some((a) => a.includes('tsx'));
+  if (!underTsx) return new Worker(THREAD_ENTRY, options);
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_ENTRY.href)}); })`;
+  return new Worker(boot, { ...options, eval: true });
+}
 
 class AppRunner {
   state: AppState = 'starting';
@@ -93,7 +104,7 @@ export class Supervisor extends EventEmitter<{ change: [AppReport]; idle: [] }> 
       moduleUrl: r.spec.moduleUrl,
       configPath: this.configPath,
     };
-    const worker = new Worker(THREAD_ENTRY, { workerData: data, name: `app:${r.spec.name}` });
+    const worker = newAppThread({ workerData: data, name: `app:${r.spec.name}` });
     r.worker = worker;
     r.cleanStop = false;
     worker.on('message', (m: FromAppThread) => {

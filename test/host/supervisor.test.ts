@@ -1,0 +1,112 @@
+process.env.PYROS_LOG_LEVEL ??= 'silent';
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AgentConfig } from '../../src/config/agent-config.js';
+import { runHost } from '../../src/host/launcher.js';
+import { Sender } from '../../src/sender/sender.js';
+import { freePorts, writeConfig } from '../helpers.js';
+
+const fixtures = new URL('../fixtures/apps/', import.meta.url).pathname;
+
+async function ping(name: string, config: AgentConfig, timeout = 2000): Promise<number> {
+  const t0 = performance.now();
+  await Sender.request(name, 'PING', undefined, { config, timeout });
+  return performance.now() - t0;
+}
+
+async function up(name: string, config: AgentConfig): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await ping(name, config, 500);
+      return;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+describe('app host', () => {
+  test('a crashed agent is restarted with backoff; SHUTDOWN stops it for good and the host returns 0', async () => {
+    const [p1, p2] = await freePorts(2);
+    const file = writeConfig({
+      crashy: { port: p1 as number, module: `${fixtures}crashy.ts` },
+      quick: { port: p2 as number, module: `${fixtures}quick.ts` },
+    });
+    const config = AgentConfig.load(file);
+    Sender.configure({ retry: { retries: 2, baseDelayMs: 20 } });
+    const host = runHost({ config: file });
+    await up('crashy', config);
+    await up('quick', config);
+    const before = await Sender.request<{ startedAt: string }>('crashy', 'STATUS', undefined, { config });
+    assert.equal(await Sender.request('crashy', 'Crash', undefined, { config }), 'crashing');
+    // The other agent keeps serving while crashy is down and restarting.
+    await ping('quick', config);
+    await up('crashy', config);
+    const after = await Sender.request<{ startedAt: string; threadId: number }>(
+      'crashy',
+      'STATUS',
+      undefined,
+      { config },
+    );
+    assert.notEqual(after.startedAt, before.startedAt, 'a new agent instance answers after the restart');
+    await Sender.sendTo('crashy', 'SHUTDOWN', undefined, { config });
+    await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });
+    assert.equal(await host, 0);
+    await assert.rejects(ping('crashy', config, 300), { code: 'UNREACHABLE' });
+    Sender.closeAll();
+  });
+
+  test('a CPU-bound handler in one agent does not delay another agent’s ping', async () => {
+    const [p1, p2] = await freePorts(2);
+    const file = writeConfig({
+      busy: { port: p1 as number, module: `${fixtures}busy.ts` },
+      quick: { port: p2 as number, module: `${fixtures}quick.ts` },
+    });
+    const config = AgentConfig.load(file);
+    const host = runHost({ config: file });
+    await up('busy', config);
+    await up('quick', config);
+    for (let i = 0; i < 20; i++) await ping('quick', config); // warm
+    const spinning = Sender.request('busy', 'Spin', 1500, { config, timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 100));
+    const rtts: number[] = [];
+    while (rtts.length < 50) {
+      rtts.push(await ping('quick', config));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(await spinning, 'done');
+    rtts.sort((a, b) => a - b);
+    const median = rtts[Math.floor(rtts.length / 2)] as number;
+    assert.ok(median < 5, `median ping to the idle agent while the other spins: ${median.toFixed(2)} ms`);
+    assert.ok((rtts.at(-1) as number) < 50, `slowest ping: ${(rtts.at(-1) as number).toFixed(2)} ms`);
+    await Sender.sendTo('busy', 'SHUTDOWN', undefined, { config });
+    await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });
+    assert.equal(await host, 0);
+    Sender.closeAll();
+  });
+
+  test('an app that cannot start is reported once and not restarted; the others run', async () => {
+    const [p1, p2] = await freePorts(2);
+    const file = writeConfig({
+      broken: { port: p1 as number, module: `${fixtures}not-an-app.ts` },
+      quick: { port: p2 as number, module: `${fixtures}quick.ts` },
+    });
+    const config = AgentConfig.load(file);
+    const host = runHost({ config: file });
+    await up('quick', config);
+    await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });
+    assert.equal(await host, 1, 'the host reports the failed app in its exit code');
+    Sender.closeAll();
+  });
+
+  test('apps named on the command line must exist and name a module', async () => {
+    const [p1] = await freePorts(1);
+    const file = writeConfig({ peer: { port: p1 as number } });
+    await assert.rejects(runHost({ config: file, apps: ['nobody'] }), /unknown agent "nobody"/);
+    await assert.rejects(runHost({ config: file, apps: ['peer'] }), /\[peer\].*no module or app key/);
+    await assert.rejects(runHost({ config: file }), /no app to start/);
+  });
+});

@@ -1,0 +1,54 @@
+// `import { Agent, Sender } from 'pyros-ts'` from a user's plain .mjs script, with the package in its node_modules.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { freePorts, tempDir, writeConfig } from './helpers.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+test('a plain .mjs script imports pyros-ts, runs an agent, and exits 0 after SHUTDOWN', async () => {
+  const dir = tempDir('pyros-user-');
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'pyros-ts'), 'dir');
+  const [port] = await freePorts(1);
+  writeConfig({ greeter: { port: port as number } }, '', dir);
+  writeFileSync(
+    join(dir, 'main.mjs'),
+    `import { Agent, Sender } from 'pyros-ts';
+class Greeter extends Agent {
+  constructor() {
+    super('greeter');
+    this.actionsByMessage['Hello'] = this.hello;
+  }
+  hello(payload) {
+    return 'hello ' + payload.name + ' from ' + this.name;
+  }
+}
+await new Greeter().start();
+console.log(await Sender.request('greeter', 'Hello', { name: 'user' }));
+await Sender.sendTo('greeter', Agent.SHUTDOWN);
+`,
+  );
+  const r = spawnSync(process.execPath, ['main.mjs'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 15_000,
+    env: { ...process.env, PYROS_AGENT_CONFIG: '', PYROS_LOG_LEVEL: 'warn' },
+  });
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout.trim(), 'hello user from greeter');
+  assert.equal(r.status, 0, 'the process exits by itself once its agent has stopped');
+});
+
+test('the package ships type declarations for its entry point, and its bin', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    exports: { '.': { types: string } };
+    bin: { pyros: string };
+  };
+  assert.ok(existsSync(join(ROOT, pkg.exports['.'].types)), pkg.exports['.'].types);
+  assert.ok(existsSync(join(ROOT, pkg.bin.pyros)), pkg.bin.pyros);
+  assert.match(readFileSync(join(ROOT, pkg.bin.pyros), 'utf8'), /^#!\/usr\/bin\/env node/);
+});

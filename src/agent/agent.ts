@@ -10,7 +10,7 @@ import { agentLifecycle, claimAgentSlot, releaseAgentSlot } from './agent-slot.j
 import { AgentCounters, type AgentStatus } from './agent-status.js';
 import { BackgroundWork, type TimerHandle } from './background-work.js';
 import { Mailbox } from './mailbox.js';
-import { type MessageHandler, type ReceivedMessage, UnknownMessageError } from './message.js';
+import { type MessageHandler, MessageJob, Received, type ReceivedMessage, UnknownMessageError } from './message.js';
 
 /** Options of an agent; all optional. */
 export interface AgentOptions {
@@ -174,25 +174,15 @@ export abstract class Agent implements MessageSink {
       this.queueShutdown(respond);
       return undefined;
     }
-    this.mailbox?.push({ run: () => this.handle(msg, respond) });
+    this.mailbox?.push(new MessageJob(this.handle, msg, respond));
     return undefined;
   }
 
-  private handle(msg: InboundMessage, respond: Responder | undefined): unknown {
-    const received: ReceivedMessage = {
-      message: msg.message,
-      payload: msg.payload,
-      meta: {
-        message: msg.message,
-        sender: msg.from,
-        id: msg.id,
-        time: new Date(msg.time),
-        protocol: msg.protocol,
-      },
-    };
+  /** Runs one message through analyzeMessage; bound once, so that a queued message costs one object. */
+  private readonly handle = (msg: InboundMessage, respond: Responder | undefined): unknown => {
     let result: unknown;
     try {
-      result = this.analyzeMessage(received);
+      result = this.analyzeMessage(new Received(msg));
     } catch (err) {
       return this.failed(msg, err, respond);
     }
@@ -204,7 +194,7 @@ export abstract class Agent implements MessageSink {
     }
     this.handled(result, respond);
     return undefined;
-  }
+  };
 
   /**
    * The seed's analyze_message: finds the handler for a message and calls it with `this` bound to

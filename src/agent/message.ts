@@ -1,4 +1,5 @@
-import type { WireProtocol } from '../transport/inbound.js';
+import type { InboundMessage, Responder, WireProtocol } from '../transport/inbound.js';
+import type { MailboxJob } from './mailbox.js';
 
 /** What a handler learns about the message besides its payload. */
 export interface MessageMeta {
@@ -39,5 +40,47 @@ export class UnknownMessageError extends Error {
     readonly messageName: string,
   ) {
     super(`agent "${agent}" has no handler for message "${messageName}"`);
+  }
+}
+
+/** A received message and its metadata in one object, the Date built only when read. */
+export class Received implements ReceivedMessage, MessageMeta {
+  private date: Date | undefined;
+  constructor(private readonly inbound: InboundMessage) {}
+
+  get message(): string {
+    return this.inbound.message;
+  }
+  get payload(): unknown {
+    return this.inbound.payload;
+  }
+  get meta(): MessageMeta {
+    return this;
+  }
+  get sender(): string {
+    return this.inbound.from;
+  }
+  get id(): string {
+    return this.inbound.id;
+  }
+  get time(): Date {
+    this.date ??= new Date(this.inbound.time);
+    return this.date;
+  }
+  get protocol(): WireProtocol {
+    return this.inbound.protocol;
+  }
+}
+
+/** What an agent's mailbox holds for a message: one object, no closure. */
+export class MessageJob implements MailboxJob {
+  constructor(
+    private readonly handle: (msg: InboundMessage, respond: Responder | undefined) => unknown,
+    private readonly msg: InboundMessage,
+    private readonly respond: Responder | undefined,
+  ) {}
+
+  run(): unknown {
+    return this.handle(this.msg, this.respond);
   }
 }

@@ -46,6 +46,8 @@ export class PeerLink {
   private head = 0;
   private readonly awaitingReply = new Map<number, Outgoing>();
   private watchdog: NodeJS.Timeout | undefined;
+  /** The earliest deadline of a pending message (infinite: none); the watchdog does nothing before it. */
+  private nextDeadline = Number.POSITIVE_INFINITY;
   private readonly listener: FramedConnectionListener = {
     ack: (seq) => this.onAck(seq),
     reply: (seq, status, json) => this.onReply(seq, status, json),
@@ -56,8 +58,12 @@ export class PeerLink {
   constructor(
     readonly endpoint: AgentEndpoint,
     private readonly clientName: string,
-    private readonly policy: RetryPolicy,
+    private readonly retryPolicy: () => RetryPolicy,
   ) {}
+
+  private get policy(): RetryPolicy {
+    return this.retryPolicy();
+  }
 
   /** Resolves when accepted (no reply wanted) or with the reply's value. */
   send(
@@ -81,6 +87,7 @@ export class PeerLink {
         reject,
       };
       this.unacked.push(o);
+      if (o.deadline < this.nextDeadline) this.nextDeadline = o.deadline;
       if (wantsReply) this.awaitingReply.set(o.seq, o);
       this.busy();
       if (this.conn) this.transmit(this.conn, o);
@@ -98,16 +105,16 @@ export class PeerLink {
 
   private busy(): void {
     this.conn?.setBusy(true);
-    if (this.watchdog === undefined) this.watchdog = setInterval(() => this.expire(), WATCHDOG_MS);
+    // Never holds the process open by itself (the socket does, while busy), so it can stay armed between bursts.
+    if (this.watchdog === undefined) this.watchdog = setInterval(() => this.expire(), WATCHDOG_MS).unref();
   }
 
   private idleIfDone(): void {
     if (this.pending > 0) return;
     this.conn?.setBusy(false);
-    if (this.watchdog !== undefined) clearInterval(this.watchdog);
-    this.watchdog = undefined;
     this.unacked = [];
     this.head = 0;
+    this.nextDeadline = Number.POSITIVE_INFINITY;
   }
 
   private settle(o: Outgoing, value: unknown, err?: Error): void {
@@ -244,13 +251,21 @@ export class PeerLink {
     this.idleIfDone();
   }
 
-  /** Rejects what is past its deadline; checks the oldest first and stops at the first one still in time. */
+  /**
+   * Rejects what is past its deadline. Deadlines are not in send order (each call has its own
+   * timeout), so all pending messages are looked at, but only once the earliest deadline has passed.
+   */
   private expire(): void {
     const now = Date.now();
+    if (now < this.nextDeadline) return;
+    let next = Number.POSITIVE_INFINITY;
     for (let i = this.head; i < this.unacked.length; i++) {
       const o = this.unacked[i] as Outgoing;
       if (o.settled) continue;
-      if (o.deadline > now) break;
+      if (o.deadline > now) {
+        next = Math.min(next, o.deadline);
+        continue;
+      }
       this.awaitingReply.delete(o.seq);
       this.settle(
         o,
@@ -259,16 +274,22 @@ export class PeerLink {
       );
     }
     for (const o of this.awaitingReply.values()) {
-      if (o.deadline > now) break;
+      if (o.deadline > now) {
+        next = Math.min(next, o.deadline);
+        continue;
+      }
       this.awaitingReply.delete(o.seq);
       this.settle(o, undefined, new SendTimeoutError(this.endpoint.name, o.message, o.timeoutMs, 'reply'));
     }
+    this.nextDeadline = next;
     this.idleIfDone();
   }
 
   /** Closes the connection; whatever is still pending is rejected as unreachable. */
   close(): void {
     this.failAll((o) => new UnreachableError(this.endpoint.name, o.message, 'Sender closed'));
+    if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    this.watchdog = undefined;
     this.conn?.close();
     this.conn = undefined;
   }

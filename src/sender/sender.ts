@@ -38,6 +38,8 @@ export class Sender {
     retry: RetryPolicy;
   } = { from: `pyros:${process.pid}`, timeout: 10_000, retry: DEFAULT_RETRY };
   private static readonly links = new Map<string, PeerLink>();
+  private static linkByEndpoint = new WeakMap<AgentEndpoint, PeerLink>();
+  private static tickConfig: AgentConfig | undefined;
 
   private constructor() {}
 
@@ -48,6 +50,7 @@ export class Sender {
     if (defaults.config !== undefined) d.config = defaults.config;
     if (defaults.timeout !== undefined) d.timeout = defaults.timeout;
     if (defaults.retry !== undefined) d.retry = { ...d.retry, ...defaults.retry };
+    Sender.tickConfig = undefined;
   }
 
   /** The name messages from this thread carry. */
@@ -60,59 +63,60 @@ export class Sender {
    * agent has accepted it into its mailbox; rejects with UnknownAgentError, UnreachableError,
    * SendTimeoutError, RefusedError, RejectedError or InvalidMessageError.
    */
-  static async sendTo(
-    agent: string,
-    message: string,
-    payload?: unknown,
-    options?: SendOptions,
-  ): Promise<void> {
-    const endpoint = Sender.endpoint(agent, options);
-    const timeout = options?.timeout ?? Sender.defaults.timeout;
-    if (endpoint.protocol === 'text') {
-      if (payload !== undefined) {
-        throw new InvalidMessageError(
-          agent,
-          message,
-          'the text protocol carries the message text only, not a payload',
-        );
+  static sendTo(agent: string, message: string, payload?: unknown, options?: SendOptions): Promise<void> {
+    // Not async: one promise and one tick less per message, which shows at hundreds of thousands a second.
+    try {
+      const endpoint = Sender.endpoint(agent, options);
+      const timeout = options?.timeout ?? Sender.defaults.timeout;
+      if (endpoint.protocol === 'text') {
+        if (payload !== undefined) {
+          throw new InvalidMessageError(agent, message, 'the text protocol carries the message text only, not a payload');
+        }
+        return Sender.sendText(endpoint, message, timeout);
       }
-      return Sender.sendText(endpoint, message, timeout);
+      const json = Sender.json(agent, message, payload, endpoint);
+      return Sender.link(endpoint).send(Sender.defaults.from, message, json, false, timeout) as Promise<void>;
+    } catch (err) {
+      return Promise.reject(err);
     }
-    await Sender.link(endpoint).send(
-      Sender.defaults.from,
-      message,
-      Sender.json(agent, message, payload, endpoint),
-      false,
-      timeout,
-    );
   }
 
   /** Sends a message and resolves with the value its handler returned (framed peers only). */
-  static async request<T = unknown>(
-    agent: string,
-    message: string,
-    payload?: unknown,
-    options?: SendOptions,
-  ): Promise<T> {
-    const endpoint = Sender.endpoint(agent, options);
-    if (endpoint.protocol === 'text') {
-      throw new InvalidMessageError(agent, message, 'the text protocol has no replies; use sendTo');
+  static request<T = unknown>(agent: string, message: string, payload?: unknown, options?: SendOptions): Promise<T> {
+    try {
+      const endpoint = Sender.endpoint(agent, options);
+      if (endpoint.protocol === 'text') {
+        throw new InvalidMessageError(agent, message, 'the text protocol has no replies; use sendTo');
+      }
+      const timeout = options?.timeout ?? Sender.defaults.timeout;
+      const json = Sender.json(agent, message, payload, endpoint);
+      return Sender.link(endpoint).send(Sender.defaults.from, message, json, true, timeout) as Promise<T>;
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const timeout = options?.timeout ?? Sender.defaults.timeout;
-    const json = Sender.json(agent, message, payload, endpoint);
-    return (await Sender.link(endpoint).send(Sender.defaults.from, message, json, true, timeout)) as T;
   }
 
   /** Closes every connection; pending messages are rejected. Agents call it when they stop. */
   static closeAll(): void {
     for (const link of Sender.links.values()) link.close();
     Sender.links.clear();
+    Sender.linkByEndpoint = new WeakMap();
   }
 
   private static endpoint(agent: string, options: SendOptions | undefined): AgentEndpoint {
     const config = options?.config;
     if (config !== undefined && typeof config !== 'string') return config.endpoint(agent);
-    return loadAgentConfig(config ?? Sender.defaults.config).endpoint(agent);
+    if (config !== undefined) return loadAgentConfig(config).endpoint(agent);
+    // Resolving the config reads the environment and the clock; a burst of sends in one tick does it once.
+    let current = Sender.tickConfig;
+    if (current === undefined) {
+      current = loadAgentConfig(Sender.defaults.config);
+      Sender.tickConfig = current;
+      queueMicrotask(() => {
+        Sender.tickConfig = undefined;
+      });
+    }
+    return current.endpoint(agent);
   }
 
   private static json(
@@ -145,12 +149,16 @@ export class Sender {
   }
 
   private static link(endpoint: AgentEndpoint): PeerLink {
+    let link = Sender.linkByEndpoint.get(endpoint);
+    if (link !== undefined) return link;
+    // A reloaded config makes new endpoint objects; the same address and secret keep the same connection.
     const key = `${endpoint.name}|${endpoint.ip}|${endpoint.receivePort}|${endpoint.secret ?? ''}`;
-    let link = Sender.links.get(key);
+    link = Sender.links.get(key);
     if (link === undefined) {
-      link = new PeerLink(endpoint, Sender.defaults.from, Sender.defaults.retry);
+      link = new PeerLink(endpoint, Sender.defaults.from, () => Sender.defaults.retry);
       Sender.links.set(key, link);
     }
+    Sender.linkByEndpoint.set(endpoint, link);
     return link;
   }
 

@@ -57,6 +57,21 @@ export class FrameReader {
   }
 }
 
+/** Byte comparison in JS: for names of a few dozen bytes, cheaper than a call into Buffer.compare. */
+function sameBytes(body: Buffer, at: number, bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (body[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+/**
+ * The last string decoded at one place of a frame. Names repeat from frame to frame (the same sender,
+ * agent and message), and comparing bytes is cheaper than decoding them again.
+ */
+export class StringMemo {
+  bytes: Buffer = Buffer.alloc(0);
+  value = '';
+}
+
 /** Reads fields from a frame body in order, checking every bound: a truncated body is a FrameError, never a crash. */
 export class BodyReader {
   private pos = 0;
@@ -99,14 +114,26 @@ export class BodyReader {
     return v;
   }
 
-  str8(what: string): string {
+  str8(what: string, memo?: StringMemo): string {
     const n = this.u8(what);
-    return this.utf8(n, what);
+    return memo ? this.memoized(n, what, memo) : this.utf8(n, what);
   }
 
-  str16(what: string): string {
+  str16(what: string, memo?: StringMemo): string {
     const n = this.u16(what);
-    return this.utf8(n, what);
+    return memo ? this.memoized(n, what, memo) : this.utf8(n, what);
+  }
+
+  private memoized(n: number, what: string, memo: StringMemo): string {
+    this.need(n, what);
+    const { bytes } = memo;
+    if (bytes.length === n && sameBytes(this.body, this.pos, bytes)) {
+      this.pos += n;
+      return memo.value;
+    }
+    memo.bytes = Buffer.from(this.body.subarray(this.pos, this.pos + n));
+    memo.value = this.utf8(n, what);
+    return memo.value;
   }
 
   /** A u32-prefixed JSON text, or undefined when its length is 0. */

@@ -58,10 +58,26 @@ export class FrameWriter {
     throw new EncodeError(why);
   }
 
+  /** Writes UTF-8; short ASCII strings (names, small payloads) in JS, which beats a native call for them. */
+  private utf8(value: string, at: number): number {
+    const n = value.length;
+    if (n <= 64) {
+      const slab = this.slab;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = value.charCodeAt(i);
+        if (c > 0x7f) break;
+        slab[at + i] = c;
+      }
+      if (i === n) return n;
+    }
+    return this.slab.write(value, at, 'utf8');
+  }
+
   private str(value: string, lengthBytes: 1 | 2, what: string, at: number): void {
     const lenAt = this.pos;
     this.pos += lengthBytes;
-    const written = this.slab.write(value, this.pos, 'utf8');
+    const written = this.utf8(value, this.pos);
     const max = lengthBytes === 1 ? 0xff : 0xffff;
     if (written > max) this.abort(at, `${what} is ${written} bytes, over the ${max}-byte limit`);
     if (lengthBytes === 1) this.slab[lenAt] = written;
@@ -138,7 +154,7 @@ export class FrameWriter {
   private json(text: string | undefined, max: number, at: number): void {
     const lenAt = this.pos;
     this.pos += 4;
-    const written = text === undefined ? 0 : this.slab.write(text, this.pos, 'utf8');
+    const written = text === undefined ? 0 : this.utf8(text, this.pos);
     if (written > max) this.abort(at, `payload is ${written} bytes, over the ${max}-byte limit`);
     this.slab.writeUInt32BE(written, lenAt);
     this.pos += written;

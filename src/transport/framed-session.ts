@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { clientProof, newNonce, proofMatches, serverProof } from './auth.js';
-import { BodyReader, FrameError, FrameReader } from './frame-reader.js';
+import { BodyReader, FrameError, FrameReader, StringMemo } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
 import {
   ErrorCode,
@@ -14,7 +14,7 @@ import {
   SESSION_ID_BYTES,
   WelcomeFlag,
 } from './frames.js';
-import type { MessageSink, ReplyOutcome, Responder } from './inbound.js';
+import { FramedInbound, type MessageSink, type ReplyOutcome, type Responder } from './inbound.js';
 import type { SessionLog } from './session-log.js';
 
 /** What a framed session needs from the server that accepted it. */
@@ -42,6 +42,11 @@ export class FramedSession {
   private serverNonce: Buffer = Buffer.alloc(0);
   private lastSeq = 0;
   private flushScheduled = false;
+  private readonly fromMemo = new StringMemo();
+  private readonly toMemo = new StringMemo();
+  private readonly messageMemo = new StringMemo();
+  private readonly remoteAddress: string;
+  private inReceive = false;
   /** Since when the reader has held part of a frame (0: it holds none); the server's sweep reads it. */
   partialSince = 0;
 
@@ -51,6 +56,7 @@ export class FramedSession {
   ) {
     // A frame carries the message, its names and its payload: allow the payload limit plus room for the rest.
     this.reader = new FrameReader(ctx.maxMessageBytes + MSG_OVERHEAD + 3 * 255 + 0xffff);
+    this.remoteAddress = socket.remoteAddress ?? '';
   }
 
   get isOpen(): boolean {
@@ -60,6 +66,8 @@ export class FramedSession {
   /** Handles received bytes; on any protocol fault, closes the connection with a reason. */
   receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
+    const acked = this.lastSeq;
+    this.inReceive = true;
     try {
       if (this.state === 'preamble') {
         const rest = this.readPreamble(chunk);
@@ -67,11 +75,11 @@ export class FramedSession {
         chunk = rest;
       }
       this.reader.push(chunk);
-      const acked = this.lastSeq;
       for (let frame = this.reader.next(); frame !== undefined; frame = this.reader.next()) {
         this.onFrame(frame.type, frame.body);
         if (this.isClosed()) return;
       }
+      // One cumulative ack and one write for the whole chunk, replies of synchronous handlers included.
       if (this.lastSeq !== acked) this.writer.ack(this.lastSeq);
       this.partialSince = this.reader.buffered === 0 ? 0 : this.partialSince || Date.now();
       this.flush();
@@ -81,6 +89,10 @@ export class FramedSession {
       } else {
         throw err;
       }
+    } finally {
+      this.inReceive = false;
+      // Even when the chunk ended in an error, what was delivered from it must never be delivered again.
+      if (this.lastSeq !== acked) this.ctx.sessions.set(this.session, this.lastSeq);
     }
   }
 
@@ -151,14 +163,13 @@ export class FramedSession {
     const seq = r.u32('seq');
     const flags = r.u8('flags');
     const time = r.f64('time');
-    const from = r.str8('sender name');
-    const to = r.str8('agent name');
-    const message = r.str16('message');
+    const from = r.str8('sender name', this.fromMemo);
+    const to = r.str8('agent name', this.toMemo);
+    const message = r.str16('message', this.messageMemo);
     const payloadText = r.json('payload');
     r.end('MSG');
     if (seq <= this.lastSeq) return; // a resend of what was accepted before a reconnect: the cumulative ack covers it
     this.lastSeq = seq;
-    this.ctx.sessions.set(this.session, seq);
     if (to !== this.ctx.agentName) {
       return this.writer.reject(
         seq,
@@ -175,22 +186,10 @@ export class FramedSession {
     }
     const respond = flags & MsgFlag.WANTS_REPLY ? this.responder(seq) : undefined;
     const refused = this.ctx.sink.deliver(
-      {
-        message,
-        payload,
-        from,
-        id: `${this.session}:${seq}`,
-        time,
-        protocol: 'framed',
-        remoteAddress: this.remote(),
-      },
+      new FramedInbound(message, payload, from, this.session, seq, time, this.remoteAddress),
       respond,
     );
     if (refused !== undefined) this.writer.reject(seq, refused);
-  }
-
-  private remote(): string {
-    return this.socket.remoteAddress ?? '';
   }
 
   private responder(seq: number): Responder {
@@ -199,7 +198,7 @@ export class FramedSession {
       if (done || this.state === 'closed') return;
       done = true;
       this.writeReply(seq, outcome);
-      this.scheduleFlush();
+      if (!this.inReceive) this.scheduleFlush();
     };
   }
 

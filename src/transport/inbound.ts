@@ -35,3 +35,24 @@ export interface MessageSink {
    */
   deliver(message: InboundMessage, respond: Responder | undefined): string | undefined;
 }
+
+/** A framed message; its id is built only if someone asks for it. */
+export class FramedInbound implements InboundMessage {
+  constructor(
+    readonly message: string,
+    readonly payload: unknown,
+    readonly from: string,
+    private readonly session: string,
+    private readonly seq: number,
+    readonly time: number,
+    readonly remoteAddress: string,
+  ) {}
+
+  get id(): string {
+    return `${this.session}:${this.seq}`;
+  }
+
+  get protocol(): WireProtocol {
+    return 'framed';
+  }
+}

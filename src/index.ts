@@ -22,6 +22,8 @@ export {
 } from './config/agent-config.js';
 export type { AgentEndpoint, WireProtocol } from './config/agent-endpoint.js';
 export { ConfigError } from './config/config-error.js';
+export { type App, defineApp } from './host/app.js';
+export { type HostOptions, runHost } from './host/launcher.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export {
   InvalidMessageError,

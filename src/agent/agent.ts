@@ -10,7 +10,13 @@ import { agentLifecycle, claimAgentSlot, releaseAgentSlot } from './agent-slot.j
 import { AgentCounters, type AgentStatus } from './agent-status.js';
 import { BackgroundWork, type TimerHandle } from './background-work.js';
 import { Mailbox } from './mailbox.js';
-import { type MessageHandler, MessageJob, Received, type ReceivedMessage, UnknownMessageError } from './message.js';
+import {
+  type MessageHandler,
+  MessageJob,
+  Received,
+  type ReceivedMessage,
+  UnknownMessageError,
+} from './message.js';
 
 /** Options of an agent; all optional. */
 export interface AgentOptions {

@@ -70,7 +70,11 @@ export class Sender {
       const timeout = options?.timeout ?? Sender.defaults.timeout;
       if (endpoint.protocol === 'text') {
         if (payload !== undefined) {
-          throw new InvalidMessageError(agent, message, 'the text protocol carries the message text only, not a payload');
+          throw new InvalidMessageError(
+            agent,
+            message,
+            'the text protocol carries the message text only, not a payload',
+          );
         }
         return Sender.sendText(endpoint, message, timeout);
       }
@@ -82,7 +86,12 @@ export class Sender {
   }
 
   /** Sends a message and resolves with the value its handler returned (framed peers only). */
-  static request<T = unknown>(agent: string, message: string, payload?: unknown, options?: SendOptions): Promise<T> {
+  static request<T = unknown>(
+    agent: string,
+    message: string,
+    payload?: unknown,
+    options?: SendOptions,
+  ): Promise<T> {
     try {
       const endpoint = Sender.endpoint(agent, options);
       if (endpoint.protocol === 'text') {

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../logging/logger.js';
-import { isLoopback } from './auth.js';
+import { isLoopback, textAllowed } from './auth.js';
 import { FramedSession } from './framed-session.js';
 import { FRAMED_MAGIC } from './frames.js';
 import type { MessageSink } from './inbound.js';
@@ -168,7 +168,7 @@ export class AgentServer {
         conn.deadline = Date.now() + this.opts.handshakeTimeoutMs;
         conn.deadlineWhy = `handshake not done within ${this.opts.handshakeTimeoutMs} ms`;
       } else {
-        if (!this.textAllowed(conn.socket.remoteAddress)) {
+        if (!textAllowed(conn.socket.remoteAddress, this.opts.secret, this.opts.allowedHosts)) {
           this.reject(
             conn.socket,
             'text protocol refused: a secret is set and this host is not allowed',
@@ -190,12 +190,6 @@ export class AgentServer {
     conn.session.receive(chunk);
     if (conn.deadline !== 0 && conn.session instanceof FramedSession && conn.session.isOpen)
       conn.deadline = 0;
-  }
-
-  private textAllowed(address: string | undefined): boolean {
-    if (this.opts.secret === undefined || isLoopback(address)) return true;
-    const a = address?.startsWith('::ffff:') ? address.slice(7) : address;
-    return a !== undefined && this.opts.allowedHosts.includes(a);
   }
 
   private expire(): void {

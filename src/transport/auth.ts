@@ -51,3 +51,18 @@ export function isLoopback(address: string | undefined): boolean {
   const a = address.startsWith('::ffff:') ? address.slice(7) : address;
   return a === '::1' || a === 'localhost' || a.startsWith('127.');
 }
+
+/**
+ * Whether a text-protocol message from `address` may be accepted: always without a secret (the
+ * seed's behaviour); with one, only from loopback or a host listed in `allowed_hosts`, since the
+ * text protocol cannot authenticate.
+ */
+export function textAllowed(
+  address: string | undefined,
+  secret: string | undefined,
+  allowedHosts: readonly string[],
+): boolean {
+  if (secret === undefined || isLoopback(address)) return true;
+  const a = address?.startsWith('::ffff:') ? address.slice(7) : address;
+  return a !== undefined && allowedHosts.includes(a);
+}

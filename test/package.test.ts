@@ -1,6 +1,6 @@
 // `import { Agent, Sender } from 'pyros-ts'` from a user's plain .mjs script, with the package in its node_modules.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -41,6 +41,38 @@ await Sender.sendTo('greeter', Agent.SHUTDOWN);
   assert.equal(r.stderr, '');
   assert.equal(r.stdout.trim(), 'hello user from greeter');
   assert.equal(r.status, 0, 'the process exits by itself once its agent has stopped');
+});
+
+test('SIGTERM to a script agent runs its shutdown() and the process exits 0', async () => {
+  const dir = tempDir('pyros-user-');
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'pyros-ts'), 'dir');
+  const [port] = await freePorts(1);
+  writeConfig({ sleeper: { port: port as number } }, '', dir);
+  writeFileSync(
+    join(dir, 'main.mjs'),
+    `import { Agent } from 'pyros-ts';
+class Sleeper extends Agent {
+  constructor() { super('sleeper'); }
+  work() { this.every(50, () => {}); console.log('ready'); }
+  shutdown() { console.log('shutdown called'); }
+}
+await new Sleeper().start();
+`,
+  );
+  const child = spawn(process.execPath, ['main.mjs'], {
+    cwd: dir,
+    env: { ...process.env, PYROS_AGENT_CONFIG: '', PYROS_LOG_LEVEL: 'warn' },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  while (!out.includes('ready')) await new Promise((r) => setTimeout(r, 20));
+  child.kill('SIGTERM');
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.equal(code, 0);
+  assert.match(out, /shutdown called/);
 });
 
 test('the package ships type declarations for its entry point, and its bin', () => {

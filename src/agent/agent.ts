@@ -111,7 +111,14 @@ export abstract class Agent implements MessageSink {
    */
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`agent "${this.name}" was already started`);
-    claimAgentSlot(this.name);
+    try {
+      claimAgentSlot(this.name);
+    } catch (err) {
+      // As when the port cannot be bound: this agent will not run, so whoever awaits `stopped` is released.
+      this.state = 'stopped';
+      this.resolveStopped();
+      throw err;
+    }
     try {
       const endpoint = loadAgentConfig(this.options.config).endpoint(this.name);
       this.endpointInfo = endpoint;
@@ -154,6 +161,8 @@ export abstract class Agent implements MessageSink {
     } catch (err) {
       this.log.error({ err }, `work() failed: ${(err as Error).message}`);
       this.requestShutdown('work() failed');
+      // The shutdown job waits in the mailbox like any message: the mailbox must run for it to happen.
+      this.mailbox?.open();
       await this.stopped;
       throw err;
     }
@@ -282,12 +291,21 @@ export abstract class Agent implements MessageSink {
 
   /** Runs `tick` every `ms` milliseconds, through the mailbox (so never at the same time as a handler), until shutdown. */
   protected every(ms: number, tick: () => unknown): TimerHandle {
-    return this.background.every(ms, () => this.mailbox?.push({ run: () => this.runLocal('every', tick) }));
+    return this.background.every(ms, () => this.queueLocal('every', tick));
   }
 
   /** Runs `fire` once after `ms` milliseconds, through the mailbox, unless the agent shuts down first. */
   protected after(ms: number, fire: () => unknown): TimerHandle {
-    return this.background.after(ms, () => this.mailbox?.push({ run: () => this.runLocal('after', fire) }));
+    return this.background.after(ms, () => this.queueLocal('after', fire));
+  }
+
+  /**
+   * Queues a timer's callback, unless the agent is shutting down: the timers are cleared only once
+   * shutdown() has returned, and a callback queued meanwhile would run after it, on a stopped agent.
+   */
+  private queueLocal(kind: string, fn: () => unknown): void {
+    if (this.closing) return;
+    this.mailbox?.push({ run: () => this.runLocal(kind, fn) });
   }
 
   /** Runs a background task outside the mailbox; it should stop when `this.signal` aborts. Shutdown awaits it (2 s at most). */

@@ -67,6 +67,9 @@ export class FramedSession {
   receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     const acked = this.lastSeq;
+    // Another connection of this session (the client reconnected while this one's last bytes were
+    // still unread) may have accepted more since: resends of those are dropped here too, and acked.
+    if (this.state === 'open') this.lastSeq = Math.max(this.lastSeq, this.ctx.sessions.get(this.session));
     this.inReceive = true;
     try {
       if (this.state === 'preamble') {

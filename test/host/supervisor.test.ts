@@ -28,34 +28,50 @@ async function up(name: string, config: AgentConfig): Promise<void> {
   }
 }
 
-describe('app host', () => {
+/** Runs the host for one test and always stops it, so that a failed assertion leaves no agent thread behind. */
+async function withHost(file: string, body: (config: AgentConfig) => Promise<void>): Promise<number> {
+  const config = AgentConfig.load(file);
+  const host = runHost({ config: file, graceMs: 2000 });
+  try {
+    await body(config);
+  } catch (err) {
+    process.emit('SIGTERM', 'SIGTERM'); // the host's own handler: SHUTDOWN to every agent
+    await host;
+    throw err;
+  } finally {
+    Sender.closeAll();
+  }
+  return host;
+}
+
+describe('app host', { timeout: 60_000 }, () => {
   test('a crashed agent is restarted with backoff; SHUTDOWN stops it for good and the host returns 0', async () => {
     const [p1, p2] = await freePorts(2);
     const file = writeConfig({
       crashy: { port: p1 as number, module: `${fixtures}crashy.ts` },
       quick: { port: p2 as number, module: `${fixtures}quick.ts` },
     });
-    const config = AgentConfig.load(file);
     Sender.configure({ retry: { retries: 2, baseDelayMs: 20 } });
-    const host = runHost({ config: file });
-    await up('crashy', config);
-    await up('quick', config);
-    const before = await Sender.request<{ startedAt: string }>('crashy', 'STATUS', undefined, { config });
-    assert.equal(await Sender.request('crashy', 'Crash', undefined, { config }), 'crashing');
-    // The other agent keeps serving while crashy is down and restarting.
-    await ping('quick', config);
-    await up('crashy', config);
-    const after = await Sender.request<{ startedAt: string; threadId: number }>(
-      'crashy',
-      'STATUS',
-      undefined,
-      { config },
-    );
-    assert.notEqual(after.startedAt, before.startedAt, 'a new agent instance answers after the restart');
-    await Sender.sendTo('crashy', 'SHUTDOWN', undefined, { config });
-    await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });
-    assert.equal(await host, 0);
-    await assert.rejects(ping('crashy', config, 300), { code: 'UNREACHABLE' });
+    const code = await withHost(file, async (config) => {
+      await up('crashy', config);
+      await up('quick', config);
+      const before = await Sender.request<{ startedAt: string }>('crashy', 'STATUS', undefined, { config });
+      assert.equal(await Sender.request('crashy', 'Crash', undefined, { config }), 'crashing');
+      // The other agent keeps serving while crashy is down and restarting.
+      await ping('quick', config);
+      await up('crashy', config);
+      const after = await Sender.request<{ startedAt: string; threadId: number }>(
+        'crashy',
+        'STATUS',
+        undefined,
+        { config },
+      );
+      assert.notEqual(after.startedAt, before.startedAt, 'a new agent instance answers after the restart');
+      await Sender.sendTo('crashy', 'SHUTDOWN', undefined, { config });
+      await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });
+    });
+    assert.equal(code, 0);
+    await assert.rejects(ping('crashy', AgentConfig.load(file), 300), { code: 'UNREACHABLE' });
     Sender.closeAll();
   });
 
@@ -65,27 +81,26 @@ describe('app host', () => {
       busy: { port: p1 as number, module: `${fixtures}busy.ts` },
       quick: { port: p2 as number, module: `${fixtures}quick.ts` },
     });
-    const config = AgentConfig.load(file);
-    const host = runHost({ config: file });
-    await up('busy', config);
-    await up('quick', config);
-    for (let i = 0; i < 20; i++) await ping('quick', config); // warm
-    const spinning = Sender.request('busy', 'Spin', 1500, { config, timeout: 5000 });
-    await new Promise((r) => setTimeout(r, 100));
-    const rtts: number[] = [];
-    while (rtts.length < 50) {
-      rtts.push(await ping('quick', config));
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    assert.equal(await spinning, 'done');
-    rtts.sort((a, b) => a - b);
-    const median = rtts[Math.floor(rtts.length / 2)] as number;
-    assert.ok(median < 5, `median ping to the idle agent while the other spins: ${median.toFixed(2)} ms`);
-    assert.ok((rtts.at(-1) as number) < 50, `slowest ping: ${(rtts.at(-1) as number).toFixed(2)} ms`);
-    await Sender.sendTo('busy', 'SHUTDOWN', undefined, { config });
-    await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });
-    assert.equal(await host, 0);
-    Sender.closeAll();
+    const code = await withHost(file, async (config) => {
+      await up('busy', config);
+      await up('quick', config);
+      for (let i = 0; i < 20; i++) await ping('quick', config); // warm
+      const spinning = Sender.request('busy', 'Spin', 1500, { config, timeout: 5000 });
+      await new Promise((r) => setTimeout(r, 100));
+      const rtts: number[] = [];
+      while (rtts.length < 50) {
+        rtts.push(await ping('quick', config));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(await spinning, 'done');
+      rtts.sort((a, b) => a - b);
+      const median = rtts[Math.floor(rtts.length / 2)] as number;
+      assert.ok(median < 5, `median ping to the idle agent while the other spins: ${median.toFixed(2)} ms`);
+      assert.ok((rtts.at(-1) as number) < 50, `slowest ping: ${(rtts.at(-1) as number).toFixed(2)} ms`);
+      await Sender.sendTo('busy', 'SHUTDOWN', undefined, { config });
+      await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });
+    });
+    assert.equal(code, 0);
   });
 
   test('an app that cannot start is reported once and not restarted; the others run', async () => {
@@ -94,12 +109,11 @@ describe('app host', () => {
       broken: { port: p1 as number, module: `${fixtures}not-an-app.ts` },
       quick: { port: p2 as number, module: `${fixtures}quick.ts` },
     });
-    const config = AgentConfig.load(file);
-    const host = runHost({ config: file });
-    await up('quick', config);
-    await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });
-    assert.equal(await host, 1, 'the host reports the failed app in its exit code');
-    Sender.closeAll();
+    const code = await withHost(file, async (config) => {
+      await up('quick', config);
+      await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });
+    });
+    assert.equal(code, 1, 'the host reports the failed app in its exit code');
   });
 
   test('apps named on the command line must exist and name a module', async () => {

@@ -36,3 +36,22 @@ export {
   UnreachableError,
 } from './sender/errors.js';
 export { Sender, type SenderDefaults, type SendOptions } from './sender/sender.js';
+export { AsyncResult } from './tasks/async-result.js';
+export type { Broker, ListFilter, LockStatus } from './tasks/broker.js';
+export { BROKER_ENV, DEFAULT_BROKER_URL, openBroker } from './tasks/brokers/broker-url.js';
+export {
+  type ApplyOptions,
+  defineTask,
+  type Task,
+  type TaskArgs,
+  type TaskDefaults,
+  type TaskFunction,
+  type TaskResult,
+} from './tasks/define-task.js';
+export { NotJsonError } from './tasks/json-value.js';
+export { definePeriodic, type Schedule } from './tasks/periodic.js';
+export type { TaskContext } from './tasks/task-context.js';
+export { TaskFailedError, TaskResultError } from './tasks/task-errors.js';
+export type { Json, TaskError, TaskProgress, TaskRecord, TaskState } from './tasks/task-record.js';
+export { TaskWorker, type TaskWorkerOptions } from './tasks/task-worker.js';
+export { closeTasks, configureTasks } from './tasks/tasks-runtime.js';

@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { registerSend } from './commands/send.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
+import { registerTasks } from './commands/tasks.js';
+import { registerWorker } from './commands/worker.js';
 import { runCli } from './run-cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -17,5 +19,7 @@ const program = new Command('pyros')
 registerStart(program);
 registerSend(program);
 registerStatus(program);
+registerWorker(program);
+registerTasks(program);
 
 await runCli(program, process.argv);

@@ -22,3 +22,12 @@ export async function runCli(program: Command, argv: readonly string[]): Promise
     process.exitCode = 1;
   }
 }
+
+/** A whole number from a CLI option, or one line saying what is wrong with it. */
+export function positiveInt(option: string, text: string, zeroAllowed = false): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < (zeroAllowed ? 0 : 1)) {
+    throw new Error(`${option}: "${text}" is not a whole number${zeroAllowed ? '' : ' above 0'}`);
+  }
+  return n;
+}

@@ -1,0 +1,114 @@
+import type { Command } from 'commander';
+import type { Broker } from '../../tasks/broker.js';
+import { openBroker } from '../../tasks/brokers/broker-url.js';
+import type { TaskRecord, TaskState } from '../../tasks/task-record.js';
+import { brokerUrl } from '../../tasks/tasks-runtime.js';
+import { positiveInt } from '../run-cli.js';
+
+const STATES: readonly TaskState[] = [
+  'PENDING',
+  'SCHEDULED',
+  'STARTED',
+  'RETRY',
+  'SUCCESS',
+  'FAILURE',
+  'REVOKED',
+  'EXPIRED',
+];
+
+async function withBroker<T>(url: string | undefined, fn: (b: Broker) => Promise<T>): Promise<T> {
+  const broker = await openBroker(brokerUrl(url));
+  try {
+    return await fn(broker);
+  } finally {
+    await broker.close();
+  }
+}
+
+function iso(ms: number | undefined): string {
+  return ms === undefined
+    ? '-'
+    : new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
+}
+
+export function formatTasks(records: readonly TaskRecord[]): string {
+  const rows = [
+    ['ID', 'NAME', 'STATE', 'QUEUE', 'ATTEMPT', 'ETA', 'FINISHED'],
+    ...records.map((r) => [r.id, r.name, r.state, r.queue, String(r.attempt), iso(r.eta), iso(r.finishedAt)]),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function registerTasks(program: Command): void {
+  const tasks = program.command('tasks').description('read and act on a task broker');
+  const brokerOption = '-b, --broker <url>';
+  const brokerHelp =
+    'sqlite:PATH or redis://HOST:PORT/DB (default: $PYROS_BROKER, then sqlite:./pyros-tasks.db)';
+
+  tasks
+    .command('list')
+    .description('tasks, newest first')
+    .option(brokerOption, brokerHelp)
+    .option('--state <states>', `comma-separated: ${STATES.join(', ')}`)
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'print JSON')
+    .action(async (opts: { broker?: string; state?: string; limit: string; json?: boolean }) => {
+      const states = opts.state?.split(',').map((s) => s.trim().toUpperCase());
+      for (const s of states ?? []) {
+        if (!STATES.includes(s as TaskState))
+          throw new Error(`--state: "${s}" is not one of ${STATES.join(', ')}`);
+      }
+      const limit = positiveInt('--limit', opts.limit);
+      const list = await withBroker(opts.broker, (b) =>
+        b.list({ limit, ...(states ? { states: states as TaskState[] } : {}) }),
+      );
+      process.stdout.write(`${opts.json ? JSON.stringify(list, null, 2) : formatTasks(list)}\n`);
+    });
+
+  tasks
+    .command('inspect')
+    .description("one task's whole record")
+    .argument('<id>')
+    .option(brokerOption, brokerHelp)
+    .option('--json', 'print JSON (the default; kept for symmetry)')
+    .action(async (id: string, opts: { broker?: string }) => {
+      const r = await withBroker(opts.broker, (b) => b.get(id));
+      if (r === undefined) throw new Error(`no task ${id}`);
+      process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    });
+
+  tasks
+    .command('revoke')
+    .description('revoke a task: never runs if waiting; aborted if running')
+    .argument('<id>')
+    .option(brokerOption, brokerHelp)
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { broker?: string; json?: boolean }) => {
+      const state = await withBroker(opts.broker, (b) => b.revoke(id, Date.now()));
+      if (state === undefined) throw new Error(`no task ${id}`);
+      process.stdout.write(opts.json ? `${JSON.stringify({ id, state })}\n` : `${id}: ${state}\n`);
+    });
+
+  tasks
+    .command('purge')
+    .description('delete every task waiting to run')
+    .option(brokerOption, brokerHelp)
+    .option('--json', 'print JSON')
+    .action(async (opts: { broker?: string; json?: boolean }) => {
+      const purged = await withBroker(opts.broker, (b) => b.purge());
+      process.stdout.write(
+        opts.json ? `${JSON.stringify({ purged })}\n` : `purged ${purged} waiting task(s)\n`,
+      );
+    });
+}

@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from '../logging/logger.js';
+import type { Broker } from './broker.js';
+import { registeredTask } from './define-task.js';
+import { assertJson } from './json-value.js';
+import type { TaskContext } from './task-context.js';
+import type { Json, TaskError, TaskRecord } from './task-record.js';
+
+/** Options of a {@link TaskWorker}. */
+export interface TaskWorkerOptions {
+  readonly broker: Broker;
+  readonly log: Logger;
+  /** Tasks run at once (default 1). */
+  readonly concurrency?: number;
+  /** Queues to take tasks from (default ["default"]). */
+  readonly queues?: readonly string[];
+  /** How long a task stays locked without a heartbeat: after a worker dies, its tasks are taken again after this (default 30 s). */
+  readonly lockMs?: number;
+  /** Longest wait between two looks at the broker when idle (default 10 ms). */
+  readonly pollMs?: number;
+  /** How long finished tasks are kept (default one day). */
+  readonly resultTtlMs?: number;
+  /** How often the worker removes finished tasks past their retention (default every minute). */
+  readonly cleanupEveryMs?: number;
+  readonly workerId?: string;
+}
+
+const STOPPING = new Error('worker stopping');
+
+function asTaskError(err: unknown): TaskError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return e.stack === undefined
+    ? { name: e.name, message: e.message }
+    : { name: e.name, message: e.message, stack: e.stack };
+}
+
+/**
+ * Runs tasks from a broker: takes due tasks while it has free slots, sleeps until the next ETA or
+ * the poll interval, holds each running task's lock with heartbeats, retries failures with
+ * exponential backoff, and records each result once. stop() lets running tasks finish (bounded).
+ */
+export class TaskWorker {
+  readonly id: string;
+  private readonly running = new Map<string, AbortController>();
+  private readonly queues: readonly string[];
+  private readonly concurrency: number;
+  private readonly lockMs: number;
+  private readonly pollMs: number;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+  private idle: Array<() => void> = [];
+  private lastCleanup = 0;
+  /** Tasks ended by this worker, by outcome. */
+  readonly counts = { succeeded: 0, failed: 0, retried: 0, revoked: 0, lost: 0 };
+
+  constructor(private readonly opts: TaskWorkerOptions) {
+    this.id = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.queues = opts.queues ?? ['default'];
+    this.concurrency = opts.concurrency ?? 1;
+    this.lockMs = opts.lockMs ?? 30_000;
+    this.pollMs = opts.pollMs ?? 10;
+  }
+
+  start(): void {
+    if (this.loopDone !== undefined) return;
+    this.opts.log.info(
+      `worker ${this.id} takes tasks from ${this.queues.join(', ')} (${this.concurrency} at once)`,
+    );
+    this.loopDone = this.loop().catch((err: Error) => {
+      this.opts.log.error({ err }, `worker loop failed: ${err.message}`);
+    });
+  }
+
+  private async loop(): Promise<void> {
+    const { broker } = this.opts;
+    while (!this.stopping) {
+      const free = this.concurrency - this.running.size;
+      let wait = this.pollMs;
+      if (free > 0) {
+        let got: TaskRecord[] = [];
+        try {
+          got = await broker.reserve(this.queues, this.id, this.lockMs, free, Date.now());
+        } catch (err) {
+          this.opts.log.warn(`reserve failed: ${(err as Error).message}; retrying`);
+          wait = 500;
+        }
+        for (const t of got) this.run(t);
+        if (got.length === free && got.length > 0) continue;
+        if (got.length === 0 && wait === this.pollMs) {
+          const due = await broker.nextDue(this.queues, Date.now()).catch(() => undefined);
+          if (due !== undefined) wait = Math.min(wait, Math.max(0, due));
+        }
+        await this.cleanup();
+      }
+      if (this.stopping) break;
+      // Slept through by a timer, or woken early when a slot frees.
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, wait);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private async cleanup(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastCleanup < (this.opts.cleanupEveryMs ?? 60_000)) return;
+    this.lastCleanup = now;
+    const removed = await this.opts.broker
+      .removeFinished(now - (this.opts.resultTtlMs ?? 86_400_000))
+      .catch(() => 0);
+    if (removed > 0) this.opts.log.info(`removed ${removed} finished tasks past their retention`);
+  }
+
+  private run(t: TaskRecord): void {
+    const controller = new AbortController();
+    this.running.set(t.id, controller);
+    void this.execute(t, controller).finally(() => {
+      this.running.delete(t.id);
+      this.wake?.();
+      if (this.running.size === 0) for (const r of this.idle.splice(0)) r();
+    });
+  }
+
+  private async execute(t: TaskRecord, controller: AbortController): Promise<void> {
+    const { broker, log } = this.opts;
+    const task = registeredTask(t.name);
+    if (task === undefined) {
+      const error = { name: 'UnknownTaskError', message: `unknown task "${t.name}" on worker ${this.id}` };
+      log.error(error.message);
+      await broker.fail(t.id, this.id, error, undefined, Date.now());
+      this.counts.failed++;
+      return;
+    }
+    const heartbeat = setInterval(
+      () => {
+        broker
+          .heartbeat(t.id, this.id, this.lockMs, Date.now())
+          .then((s) => {
+            if (!s.held) controller.abort(new Error('lock lost: the task was taken by another worker'));
+            else if (s.revokeRequested) controller.abort(new Error('revoked'));
+          })
+          .catch(() => undefined);
+      },
+      Math.max(5, Math.floor(this.lockMs / 3)),
+    );
+    const ctx: TaskContext = {
+      taskId: t.id,
+      name: t.name,
+      attempt: t.attempt,
+      signal: controller.signal,
+      updateProgress: (pct, note) => broker.progress(t.id, this.id, Math.max(0, Math.min(100, pct)), note),
+    };
+    try {
+      const result = await task.handler(...(t.args as Json[]), ctx);
+      if (result !== undefined) assertJson(result, `result of task "${t.name}"`);
+      const recorded = await broker.complete(t.id, this.id, result ?? undefined, Date.now());
+      if (recorded) this.counts.succeeded++;
+      else this.counts.lost++;
+    } catch (err) {
+      // Abandoned by a stopping worker: record nothing, so that the lock runs out and another worker runs it again.
+      if (controller.signal.reason === STOPPING) return;
+      const error = asTaskError(err);
+      const retry = t.attempt <= t.maxRetries && !controller.signal.aborted;
+      const retryAt = retry ? Date.now() + t.retryBackoffMs * 2 ** (t.attempt - 1) : undefined;
+      const recorded = await broker.fail(t.id, this.id, error, retryAt, Date.now());
+      if (!recorded) this.counts.lost++;
+      else if (controller.signal.aborted) this.counts.revoked++;
+      else if (retry) this.counts.retried++;
+      else this.counts.failed++;
+      log.warn(
+        `task ${t.name} ${t.id} attempt ${t.attempt} failed: ${error.message}${retry ? '; will retry' : ''}`,
+      );
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Stops taking tasks, waits up to `graceMs` for running ones, then aborts what is left (its lock will expire and another worker will run it). */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loopDone;
+    if (this.running.size > 0) {
+      this.opts.log.info(`waiting up to ${graceMs} ms for ${this.running.size} running task(s)`);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((r) => this.idle.push(r)),
+        new Promise<void>((r) => {
+          timer = setTimeout(r, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const c of this.running.values()) c.abort(STOPPING);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { Broker } from './broker.js';
+import { BROKER_ENV, DEFAULT_BROKER_URL, openBroker } from './brokers/broker-url.js';
+
+/**
+ * The broker this process enqueues to: the one configured, else $PYROS_BROKER, else the embedded
+ * SQLite file `./pyros-tasks.db`. Opened once, on first use.
+ */
+let configured: Broker | string | undefined;
+let opened: Promise<Broker> | undefined;
+
+/** Chooses the broker for this process's task calls (a URL or an open broker). */
+export function configureTasks(options: { broker: Broker | string }): void {
+  configured = options.broker;
+  opened = undefined;
+}
+
+/** The broker URL in force: configured, $PYROS_BROKER, or the default. */
+export function brokerUrl(explicit?: string): string {
+  if (explicit !== undefined) return explicit;
+  if (typeof configured === 'string') return configured;
+  if (configured !== undefined) return configured.url;
+  return process.env[BROKER_ENV] || DEFAULT_BROKER_URL;
+}
+
+export function taskBroker(): Promise<Broker> {
+  if (opened !== undefined) return opened;
+  const c = configured;
+  const p = c !== undefined && typeof c !== 'string' ? Promise.resolve(c) : openBroker(brokerUrl());
+  opened = p;
+  p.catch(() => {
+    if (opened === p) opened = undefined; // a broker that could not be opened is tried again on the next call
+  });
+  return p;
+}
+
+/** Closes the broker opened by {@link taskBroker} (not one handed to configureTasks). */
+export async function closeTasks(): Promise<void> {
+  const o = opened;
+  opened = undefined;
+  if (o !== undefined && typeof configured !== 'object') await (await o).close();
+}

@@ -1,0 +1,177 @@
+// Test helpers for the Redis broker: a private redis-server on a free loopback port, and (when this
+// file is run as a script) a worker process for the multi-process test.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { RedisBroker } from '../../../src/tasks/brokers/redis-broker.js';
+import type { WorkerReport } from './fixtures/reserve-worker.js';
+
+/** The server binary (Debian's redis-server package); REDIS_SERVER overrides it. */
+export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
+
+/** A running redis-server of our own. */
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:PORT/DB`. */
+  url(db?: number): string;
+  /** Stops the server (SIGTERM, then SIGKILL after 3 s) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** A TCP port nobody listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port from the OS');
+  return address.port;
+}
+
+/** True once a PING on `port` gets +PONG. */
+function pings(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('latin1');
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
+}
+
+/**
+ * Starts `redis-server` on a free loopback port with no persistence, and waits until it answers
+ * PING. Throws (never skips) when the binary is missing: these tests need a real Redis.
+ */
+export async function startRedisServer(): Promise<RedisServer> {
+  if (!existsSync(REDIS_SERVER)) {
+    throw new Error(
+      `${REDIS_SERVER} not found: the Redis broker tests need a real redis-server (apt-get install -y redis-server, or set REDIS_SERVER)`,
+    );
+  }
+  let lastFailure = '';
+  // Another process may take the free port between our look and redis-server's bind: try again.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const port = await freePort();
+    const child = spawn(
+      REDIS_SERVER,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // Never leave a server behind, even if the test process ends without stop().
+    const killOnExit = (): void => {
+      child.kill('SIGKILL');
+    };
+    process.once('exit', killOnExit);
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && child.exitCode === null) {
+      if (await pings(port)) return running(child, port, exited, killOnExit);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    process.off('exit', killOnExit);
+    lastFailure = output.trim().split('\n').at(-1) ?? 'no output';
+  }
+  throw new Error(`redis-server did not start: ${lastFailure}`);
+}
+
+function running(
+  child: ChildProcess,
+  port: number,
+  exited: Promise<void>,
+  killOnExit: () => void,
+): RedisServer {
+  return {
+    port,
+    url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+      process.off('exit', killOnExit);
+    },
+  };
+}
+
+/**
+ * The worker process of the multi-process test: opens the broker, says "ready", waits for "go" on
+ * stdin (so all workers start together), reserves and completes tasks until none is left, claims
+ * `claimKeys` keys, and prints one JSON line (a WorkerReport, as the SQLite fixture does).
+ */
+async function drainWorker(url: string, workerId: string, claimKeys: number): Promise<void> {
+  const broker = await RedisBroker.open(url);
+  process.stdout.write('ready\n');
+  const lines = createInterface({ input: process.stdin });
+  await new Promise<void>((resolve) => lines.once('line', () => resolve()));
+  lines.close();
+  const claimed: string[] = [];
+  const claims: string[] = [];
+  let lostCompletes = 0;
+  let claimKey = 0;
+  const claim = async (): Promise<void> => {
+    if (await broker.claimOnce(`tick@${claimKey}`, Date.now())) claims.push(`tick@${claimKey}`);
+    claimKey += 1;
+  };
+  for (;;) {
+    // Small, varying batches, so the workers' reserves interleave a lot.
+    const batch = 1 + Math.floor(Math.random() * 6);
+    const tasks = await broker.reserve(['default'], workerId, 60_000, batch, Date.now());
+    if (tasks.length === 0) break;
+    for (const task of tasks) {
+      claimed.push(task.id);
+      const n = typeof task.args[0] === 'number' ? task.args[0] : Number.NaN;
+      const ok = await broker.complete(task.id, workerId, { by: workerId, double: n * 2 }, Date.now());
+      if (!ok) lostCompletes += 1;
+      if (claimKey < claimKeys) await claim();
+    }
+  }
+  while (claimKey < claimKeys) await claim();
+  await broker.close();
+  const report: WorkerReport = { workerId, claimed, lostCompletes, claims };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+// Run as a script: `node --import tsx redis-server.ts URL WORKER_ID CLAIM_KEYS`.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [url, workerId, claimKeys] = process.argv.slice(2);
+  if (url === undefined || workerId === undefined || claimKeys === undefined) {
+    throw new Error('usage: redis-server.ts URL WORKER_ID CLAIM_KEYS');
+  }
+  await drainWorker(url, workerId, Number(claimKeys));
+}

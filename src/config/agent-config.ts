@@ -2,7 +2,7 @@
  * `pyros_agent_config.ini`: finding it, loading it, and looking agents up in it.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type AgentEndpoint, agentEndpoint, checkDefaults } from './agent-endpoint.js';
 import { ConfigError } from './config-error.js';
 import { parseIni } from './ini-parser.js';
@@ -70,6 +70,8 @@ export class AgentConfig {
   readonly file: string;
   /** The agents by name, in file order. */
   readonly agents: ReadonlyMap<string, AgentEndpoint>;
+  /** The task broker URL of `[DEFAULT]`, a relative sqlite path made relative to the file's folder. */
+  readonly broker: string | undefined;
 
   /**
    * Builds a config from endpoints already validated (e.g. in tests or for an in-memory setup).
@@ -77,8 +79,14 @@ export class AgentConfig {
    *
    * @throws ConfigError when two endpoints have the same name.
    */
-  constructor(file: string, agents: Iterable<AgentEndpoint>) {
+  constructor(file: string, agents: Iterable<AgentEndpoint>, options: { broker?: string | undefined } = {}) {
     this.file = resolve(file);
+    const b = options.broker;
+    // A sqlite path in the file means "beside this file", wherever the command runs from.
+    this.broker =
+      b?.startsWith('sqlite:') && b !== 'sqlite::memory:'
+        ? `sqlite:${resolve(dirname(this.file), b.slice(7))}`
+        : b;
     const map = new Map<string, AgentEndpoint>();
     for (const agent of agents) {
       if (map.has(agent.name))
@@ -123,7 +131,7 @@ export class AgentConfig {
     checkDefaults(doc);
     const defaultSecret = process.env[SECRET_ENV] || undefined;
     const agents = [...doc.sections.keys()].map((name) => agentEndpoint(doc, name, { defaultSecret }));
-    return new AgentConfig(path, agents);
+    return new AgentConfig(path, agents, { broker: doc.defaults.broker });
   }
 
   /** The agent names, in file order. */

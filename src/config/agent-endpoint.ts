@@ -33,6 +33,8 @@ export interface AgentEndpoint {
   readonly maxMessageBytes: number;
   /** Key `concurrency` (integer >= 1, default 1): how many messages are handled at once. */
   readonly concurrency: number;
+  /** Key `broker`: the task broker URL (`sqlite:PATH` or `redis://HOST:PORT/DB`) for task calls; usually set in `[DEFAULT]`. */
+  readonly broker?: string;
 }
 
 /** Thrown by the value parsers below; {@link readField} adds the location. */
@@ -118,7 +120,18 @@ const FIELDS: { readonly [F in keyof Required<Configurable>]: FieldSpec<Configur
     parse: (raw) => parseInteger(raw, 1, MAX_INT, 'an integer >= 1'),
     absent: { value: 1 },
   },
+  broker: {
+    key: 'broker',
+    expected: 'sqlite:PATH or redis://HOST:PORT/DB',
+    parse: parseBrokerUrl,
+    absent: { value: undefined },
+  },
 };
+
+function parseBrokerUrl(raw: string): string {
+  if (/^sqlite:.+/.test(raw) || /^rediss?:\/\/.+/.test(raw)) return raw;
+  throw new InvalidValue(`${quoteValue(raw)} is not sqlite:PATH or redis://HOST:PORT/DB`);
+}
 
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof Configurable)[];
 

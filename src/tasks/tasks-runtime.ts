@@ -1,3 +1,4 @@
+import { AgentConfig, resolveConfigPath } from '../config/agent-config.js';
 import type { Broker } from './broker.js';
 import { BROKER_ENV, DEFAULT_BROKER_URL, openBroker } from './brokers/broker-url.js';
 
@@ -14,12 +15,27 @@ export function configureTasks(options: { broker: Broker | string }): void {
   opened = undefined;
 }
 
-/** The broker URL in force: configured, $PYROS_BROKER, or the default. */
+/**
+ * The broker URL in force: `explicit` (--broker), else configureTasks(), else $PYROS_BROKER, else
+ * the `broker` key of the agent config file's `[DEFAULT]`, else the embedded default.
+ */
 export function brokerUrl(explicit?: string): string {
   if (explicit !== undefined) return explicit;
   if (typeof configured === 'string') return configured;
   if (configured !== undefined) return configured.url;
-  return process.env[BROKER_ENV] || DEFAULT_BROKER_URL;
+  const env = process.env[BROKER_ENV];
+  if (env) return env;
+  return configFileBroker() ?? DEFAULT_BROKER_URL;
+}
+
+function configFileBroker(): string | undefined {
+  let path: string;
+  try {
+    path = resolveConfigPath();
+  } catch {
+    return undefined; // no config file: tasks work without agents
+  }
+  return AgentConfig.load(path).broker;
 }
 
 export function taskBroker(): Promise<Broker> {

@@ -102,6 +102,7 @@ describe('agentEndpoint: values', () => {
         'allowed_hosts',
         'app',
         'autostart',
+        'broker',
         'concurrency',
         'ip',
         'max_message_bytes',

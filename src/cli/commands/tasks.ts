@@ -3,7 +3,7 @@ import type { Broker } from '../../tasks/broker.js';
 import { openBroker } from '../../tasks/brokers/broker-url.js';
 import type { TaskRecord, TaskState } from '../../tasks/task-record.js';
 import { brokerUrl } from '../../tasks/tasks-runtime.js';
-import { positiveInt } from '../run-cli.js';
+import { applyConfigOption, positiveInt } from '../run-cli.js';
 
 const STATES: readonly TaskState[] = [
   'PENDING',
@@ -16,8 +16,12 @@ const STATES: readonly TaskState[] = [
   'EXPIRED',
 ];
 
-async function withBroker<T>(url: string | undefined, fn: (b: Broker) => Promise<T>): Promise<T> {
-  const broker = await openBroker(brokerUrl(url));
+async function withBroker<T>(
+  opts: { broker?: string; config?: string },
+  fn: (b: Broker) => Promise<T>,
+): Promise<T> {
+  applyConfigOption(opts.config);
+  const broker = await openBroker(brokerUrl(opts.broker));
   try {
     return await fn(broker);
   } finally {
@@ -60,30 +64,34 @@ export function registerTasks(program: Command): void {
     .command('list')
     .description('tasks, newest first')
     .option(brokerOption, brokerHelp)
+    .option(configOption, configHelp)
     .option('--state <states>', `comma-separated: ${STATES.join(', ')}`)
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
-    .action(async (opts: { broker?: string; state?: string; limit: string; json?: boolean }) => {
-      const states = opts.state?.split(',').map((s) => s.trim().toUpperCase());
-      for (const s of states ?? []) {
-        if (!STATES.includes(s as TaskState))
-          throw new Error(`--state: "${s}" is not one of ${STATES.join(', ')}`);
-      }
-      const limit = positiveInt('--limit', opts.limit);
-      const list = await withBroker(opts.broker, (b) =>
-        b.list({ limit, ...(states ? { states: states as TaskState[] } : {}) }),
-      );
-      process.stdout.write(`${opts.json ? JSON.stringify(list, null, 2) : formatTasks(list)}\n`);
-    });
+    .action(
+      async (opts: { broker?: string; config?: string; state?: string; limit: string; json?: boolean }) => {
+        const states = opts.state?.split(',').map((s) => s.trim().toUpperCase());
+        for (const s of states ?? []) {
+          if (!STATES.includes(s as TaskState))
+            throw new Error(`--state: "${s}" is not one of ${STATES.join(', ')}`);
+        }
+        const limit = positiveInt('--limit', opts.limit);
+        const list = await withBroker(opts, (b) =>
+          b.list({ limit, ...(states ? { states: states as TaskState[] } : {}) }),
+        );
+        process.stdout.write(`${opts.json ? JSON.stringify(list, null, 2) : formatTasks(list)}\n`);
+      },
+    );
 
   tasks
     .command('inspect')
     .description("one task's whole record")
     .argument('<id>')
     .option(brokerOption, brokerHelp)
+    .option(configOption, configHelp)
     .option('--json', 'print JSON (the default; kept for symmetry)')
-    .action(async (id: string, opts: { broker?: string }) => {
-      const r = await withBroker(opts.broker, (b) => b.get(id));
+    .action(async (id: string, opts: { broker?: string; config?: string }) => {
+      const r = await withBroker(opts, (b) => b.get(id));
       if (r === undefined) throw new Error(`no task ${id}`);
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     });
@@ -93,9 +101,10 @@ export function registerTasks(program: Command): void {
     .description('revoke a task: never runs if waiting; aborted if running')
     .argument('<id>')
     .option(brokerOption, brokerHelp)
+    .option(configOption, configHelp)
     .option('--json', 'print JSON')
-    .action(async (id: string, opts: { broker?: string; json?: boolean }) => {
-      const state = await withBroker(opts.broker, (b) => b.revoke(id, Date.now()));
+    .action(async (id: string, opts: { broker?: string; config?: string; json?: boolean }) => {
+      const state = await withBroker(opts, (b) => b.revoke(id, Date.now()));
       if (state === undefined) throw new Error(`no task ${id}`);
       process.stdout.write(opts.json ? `${JSON.stringify({ id, state })}\n` : `${id}: ${state}\n`);
     });
@@ -104,9 +113,10 @@ export function registerTasks(program: Command): void {
     .command('purge')
     .description('delete every task waiting to run')
     .option(brokerOption, brokerHelp)
+    .option(configOption, configHelp)
     .option('--json', 'print JSON')
-    .action(async (opts: { broker?: string; json?: boolean }) => {
-      const purged = await withBroker(opts.broker, (b) => b.purge());
+    .action(async (opts: { broker?: string; config?: string; json?: boolean }) => {
+      const purged = await withBroker(opts, (b) => b.purge());
       process.stdout.write(
         opts.json ? `${JSON.stringify({ purged })}\n` : `purged ${purged} waiting task(s)\n`,
       );

@@ -18,7 +18,7 @@ export function registerWorker(program: Command): void {
     .requiredOption('--tasks <module>', 'module that defines the tasks (defineTask), e.g. ./tasks.js')
     .option(
       '-b, --broker <url>',
-      'sqlite:PATH or redis://HOST:PORT/DB (default: $PYROS_BROKER, then sqlite:./pyros-tasks.db)',
+      'sqlite:PATH or redis://HOST:PORT/DB (default: $PYROS_BROKER, then the config file, then sqlite:./pyros-tasks.db)',
     )
     .option('--concurrency <n>', 'tasks run at once', '4')
     .option('--queues <names>', 'comma-separated queues to take tasks from', 'default')
@@ -29,7 +29,7 @@ export function registerWorker(program: Command): void {
       '30000',
     )
     .option('--keep <s>', 'how long finished tasks (results) are kept', '86400')
-    .option('-c, --config <file>', 'agent config file, for tasks that send messages with Sender')
+    .option('-c, --config <file>', 'agent config file: agents for Sender, and its [DEFAULT] broker key')
     .action(
       async (opts: {
         tasks: string;

@@ -58,7 +58,9 @@ export function registerTasks(program: Command): void {
   const tasks = program.command('tasks').description('read and act on a task broker');
   const brokerOption = '-b, --broker <url>';
   const brokerHelp =
-    'sqlite:PATH or redis://HOST:PORT/DB (default: $PYROS_BROKER, then sqlite:./pyros-tasks.db)';
+    'sqlite:PATH or redis://HOST:PORT/DB (default: $PYROS_BROKER, then the config file, then sqlite:./pyros-tasks.db)';
+  const configOption = '-c, --config <file>';
+  const configHelp = 'agent config file, whose [DEFAULT] broker key names the broker';
 
   tasks
     .command('list')

@@ -85,7 +85,7 @@ async function enqueueWithRetry(broker: Broker, task: NewTask): Promise<void> {
     } catch (err) {
       const message = (err as Error).message;
       const transient =
-        /SQLITE_BUSY|database is locked|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed/i.test(
+        /SQLITE_BUSY|database is locked|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable/i.test(
           message,
         );
       if (!transient || Date.now() + delay > until) throw err;

@@ -56,7 +56,7 @@ function pings(port: number): Promise<boolean> {
  * Starts `redis-server` on a free loopback port with no persistence, and waits until it answers
  * PING. Throws (never skips) when the binary is missing: these tests need a real Redis.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(fixedPort?: number): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER)) {
     throw new Error(
       `${REDIS_SERVER} not found: the Redis broker tests need a real redis-server (apt-get install -y redis-server, or set REDIS_SERVER)`,
@@ -65,7 +65,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   let lastFailure = '';
   // Another process may take the free port between our look and redis-server's bind: try again.
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const child = spawn(
       REDIS_SERVER,
       [

@@ -2,7 +2,8 @@
  * pyros-ts: the PyROS agent backbone in TypeScript.
  * @packageDocumentation
  */
-export { Agent, type AgentOptions } from './agent/agent.js';
+export { Agent } from './agent/agent.js';
+export type { AgentOptions } from './agent/agent-options.js';
 export type { AgentStatus } from './agent/agent-status.js';
 export type { TimerHandle } from './agent/background-work.js';
 export {

@@ -75,6 +75,40 @@ await new Sleeper().start();
   assert.match(out, /shutdown called/);
 });
 
+test('SIGTERM while a handler never returns: the process still exits, with 1, after the grace', async () => {
+  const dir = tempDir('pyros-user-');
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'pyros-ts'), 'dir');
+  const [port] = await freePorts(1);
+  writeConfig({ stuck: { port: port as number } }, '', dir);
+  writeFileSync(
+    join(dir, 'main.mjs'),
+    `import { Agent, Sender } from 'pyros-ts';
+class Stuck extends Agent {
+  constructor() { super('stuck', { shutdownGraceMs: 300 }); this.actionsByMessage.Hang = () => new Promise(() => {}); }
+}
+await new Stuck().start();
+await Sender.sendTo('stuck', 'Hang');
+console.log('ready');
+`,
+  );
+  const child = spawn(process.execPath, ['main.mjs'], {
+    cwd: dir,
+    env: { ...process.env, PYROS_AGENT_CONFIG: '', PYROS_LOG_LEVEL: 'error', PYROS_LOG_FORMAT: 'json' },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  while (!out.includes('ready')) await new Promise((r) => setTimeout(r, 20));
+  const t0 = Date.now();
+  child.kill('SIGTERM');
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.equal(code, 1);
+  assert.ok(Date.now() - t0 < 3000);
+  assert.match(out, /shutdown not finished 300 ms after SIGTERM/);
+});
+
 test('the package ships type declarations for its entry point, and its bin', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     exports: { '.': { types: string } };

@@ -6,9 +6,13 @@ import { Sender } from '../sender/sender.js';
 import { AgentServer } from '../transport/agent-server.js';
 import { ReplyStatus } from '../transport/frames.js';
 import type { InboundMessage, MessageSink, Responder } from '../transport/inbound.js';
+import type { AgentOptions } from './agent-options.js';
+
+export type { AgentOptions };
+
 import { agentLifecycle, claimAgentSlot, releaseAgentSlot } from './agent-slot.js';
 import { AgentCounters, type AgentStatus } from './agent-status.js';
-import { BackgroundWork, type TimerHandle } from './background-work.js';
+import { BackgroundWork, guarded, type TimerHandle } from './background-work.js';
 import { Mailbox } from './mailbox.js';
 import {
   type MessageHandler,
@@ -17,22 +21,7 @@ import {
   type ReceivedMessage,
   UnknownMessageError,
 } from './message.js';
-
-/** Options of an agent; all optional. */
-export interface AgentOptions {
-  /** Config file path, used when neither PYROS_AGENT_CONFIG nor ./pyros_agent_config.ini exists. */
-  readonly config?: string;
-  /** Handle SIGINT/SIGTERM as SHUTDOWN (default: true in a main thread). */
-  readonly handleSignals?: boolean;
-  /** Server limits and timeouts, mostly for tests. */
-  readonly server?: Partial<{
-    maxConnections: number;
-    firstByteTimeoutMs: number;
-    handshakeTimeoutMs: number;
-    textTimeoutMs: number;
-    partialFrameTimeoutMs: number;
-  }>;
-}
+import { shutdownOnSignals } from './signal-shutdown.js';
 
 /**
  * The seed's Agent: subclass it, register handlers in `actionsByMessage`, override `work()` and
@@ -75,7 +64,7 @@ export abstract class Agent implements MessageSink {
   private startedAt = 0;
   private closing = false;
   private state: 'new' | 'running' | 'stopped' = 'new';
-  private readonly signalHandler = () => this.requestShutdown('signal');
+  private removeSignalHandlers: (() => void) | undefined;
   private resolveStopped!: () => void;
   /** Resolves once the agent has shut down and closed its port. */
   readonly stopped: Promise<void> = new Promise((r) => {
@@ -147,8 +136,15 @@ export abstract class Agent implements MessageSink {
     this.startedAt = Date.now();
     Sender.configure({ from: this.name });
     if (this.options.handleSignals ?? isMainThread) {
-      process.once('SIGINT', this.signalHandler);
-      process.once('SIGTERM', this.signalHandler);
+      this.removeSignalHandlers = shutdownOnSignals({
+        log: this.log,
+        graceMs: this.options.shutdownGraceMs ?? 10_000,
+        shutdown: (signal) => {
+          if (this.closing) return false;
+          this.requestShutdown(signal);
+          return true;
+        },
+      });
     }
     this.log.info(`listening on ${this.endpointInfo?.ip}:${this.server.port}`);
     agentLifecycle.emit('started', {
@@ -278,8 +274,7 @@ export abstract class Agent implements MessageSink {
     }
     respond?.({ status: ReplyStatus.OK, value: { stopped: this.name } });
     await this.background.stop(2000);
-    process.off('SIGINT', this.signalHandler);
-    process.off('SIGTERM', this.signalHandler);
+    this.removeSignalHandlers?.();
     await this.server?.close();
     Sender.closeAll();
     this.state = 'stopped';
@@ -305,7 +300,12 @@ export abstract class Agent implements MessageSink {
    */
   private queueLocal(kind: string, fn: () => unknown): void {
     if (this.closing) return;
-    this.mailbox?.push({ run: () => this.runLocal(kind, fn) });
+    this.mailbox?.push({
+      run: () =>
+        guarded(fn.bind(this), (err) =>
+          this.log.error({ err }, `${kind} callback failed: ${(err as Error)?.message}`),
+        ),
+    });
   }
 
   /** Runs a background task outside the mailbox; it should stop when `this.signal` aborts. Shutdown awaits it (2 s at most). */
@@ -320,17 +320,5 @@ export abstract class Agent implements MessageSink {
   /** Aborted when the agent shuts down. */
   protected get signal(): AbortSignal {
     return this.background.signal;
-  }
-
-  private runLocal(kind: string, fn: () => unknown): unknown {
-    const report = (err: unknown) =>
-      this.log.error({ err }, `${kind} callback failed: ${(err as Error)?.message}`);
-    try {
-      const r = fn.call(this);
-      return r instanceof Promise ? r.catch(report) : r;
-    } catch (err) {
-      report(err);
-      return undefined;
-    }
   }
 }

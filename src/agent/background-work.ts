@@ -66,3 +66,14 @@ export class BackgroundWork {
     clearTimeout(timer);
   }
 }
+
+/** Calls `fn`; a throw or a rejection goes to `report` instead of up, so a timer's callback never stops its agent. */
+export function guarded(fn: () => unknown, report: (err: unknown) => void): unknown {
+  try {
+    const r = fn();
+    return r instanceof Promise ? r.catch(report) : r;
+  } catch (err) {
+    report(err);
+    return undefined;
+  }
+}

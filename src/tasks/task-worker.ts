@@ -28,6 +28,12 @@ export interface TaskWorkerOptions {
 
 const STOPPING = new Error('worker stopping');
 
+/** A task this worker runs; `ended` once its handler has returned or thrown. */
+interface Running {
+  readonly controller: AbortController;
+  ended: boolean;
+}
+
 function asTaskError(err: unknown): TaskError {
   const e = err instanceof Error ? err : new Error(String(err));
   return e.stack === undefined
@@ -42,7 +48,7 @@ function asTaskError(err: unknown): TaskError {
  */
 export class TaskWorker {
   readonly id: string;
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, Running>();
   private readonly queues: readonly string[];
   private readonly concurrency: number;
   private readonly lockMs: number;
@@ -51,7 +57,10 @@ export class TaskWorker {
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
   private idle: Array<() => void> = [];
+  /** Tasks whose end is not recorded yet (stop() waits for them). */
+  private recording = 0;
   private lastCleanup = 0;
+  private heartbeats: NodeJS.Timeout | undefined;
   /** Tasks ended by this worker, by outcome. */
   readonly counts = { succeeded: 0, failed: 0, retried: 0, revoked: 0, lost: 0 };
 
@@ -68,6 +77,8 @@ export class TaskWorker {
     this.opts.log.info(
       `worker ${this.id} takes tasks from ${this.queues.join(', ')} (${this.concurrency} at once)`,
     );
+    // One timer holds the locks of all running tasks: their heartbeats go to the broker together.
+    this.heartbeats = setInterval(() => this.heartbeat(), Math.max(5, Math.floor(this.lockMs / 3)));
     this.loopDone = this.loop().catch((err: Error) => {
       this.opts.log.error({ err }, `worker loop failed: ${err.message}`);
     });
@@ -87,8 +98,9 @@ export class TaskWorker {
           wait = 500;
         }
         for (const t of got) this.run(t);
-        if (got.length === free && got.length > 0) continue;
-        if (got.length === 0 && wait === this.pollMs) {
+        if (got.length === free) continue;
+        // Fewer due than slots: sleep until the next eta (or the poll interval).
+        if (wait === this.pollMs) {
           const due = await broker.nextDue(this.queues, Date.now()).catch(() => undefined);
           if (due !== undefined) wait = Math.min(wait, Math.max(0, due));
         }
@@ -97,13 +109,31 @@ export class TaskWorker {
       if (this.stopping) break;
       // Slept through by a timer, or woken early when a slot frees.
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, wait);
+        // A task due now (0 ms) is taken at the next turn, not after setTimeout's 1 ms.
+        const t = wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve);
         this.wake = () => {
-          clearTimeout(t);
-          resolve();
+          if (wait > 0) clearTimeout(t as NodeJS.Timeout);
+          else clearImmediate(t as NodeJS.Immediate);
+          // At the next turn, so that every slot freed in this one is reserved at once.
+          setImmediate(resolve);
         };
       });
       this.wake = undefined;
+    }
+  }
+
+  /** Extends the locks of the running tasks; aborts those lost to another worker or revoked. */
+  private heartbeat(): void {
+    for (const [id, task] of this.running) {
+      if (task.ended) continue;
+      this.opts.broker
+        .heartbeat(id, this.id, this.lockMs, Date.now())
+        .then((s) => {
+          if (task.ended) return;
+          if (!s.held) task.controller.abort(new Error('lock lost: the task was taken by another worker'));
+          else if (s.revokeRequested) task.controller.abort(new Error('revoked'));
+        })
+        .catch(() => undefined);
     }
   }
 
@@ -118,17 +148,29 @@ export class TaskWorker {
   }
 
   private run(t: TaskRecord): void {
-    const controller = new AbortController();
-    this.running.set(t.id, controller);
-    void this.execute(t, controller).finally(() => {
-      this.running.delete(t.id);
-      this.wake?.();
-      if (this.running.size === 0) for (const r of this.idle.splice(0)) r();
-    });
+    const task: Running = { controller: new AbortController(), ended: false };
+    this.running.set(t.id, task);
+    this.recording += 1;
+    void this.execute(t, task)
+      .catch((err: Error) => this.opts.log.error({ err }, `task ${t.id}: ${err.message}`))
+      .finally(() => {
+        this.recording -= 1;
+        this.release(t.id);
+      });
   }
 
-  private async execute(t: TaskRecord, controller: AbortController): Promise<void> {
+  /**
+   * Frees the slot of a task whose handler has ended — before its result is recorded, so that the
+   * next reserve goes to the broker with that record (one transaction for both on SQLite).
+   */
+  private release(id: string): void {
+    if (this.running.delete(id)) this.wake?.();
+    if (this.running.size === 0 && this.recording === 0) for (const r of this.idle.splice(0)) r();
+  }
+
+  private async execute(t: TaskRecord, running: Running): Promise<void> {
     const { broker, log } = this.opts;
+    const { controller } = running;
     const task = registeredTask(t.name);
     if (task === undefined) {
       const error = { name: 'UnknownTaskError', message: `unknown task "${t.name}" on worker ${this.id}` };
@@ -137,18 +179,6 @@ export class TaskWorker {
       this.counts.failed++;
       return;
     }
-    const heartbeat = setInterval(
-      () => {
-        broker
-          .heartbeat(t.id, this.id, this.lockMs, Date.now())
-          .then((s) => {
-            if (!s.held) controller.abort(new Error('lock lost: the task was taken by another worker'));
-            else if (s.revokeRequested) controller.abort(new Error('revoked'));
-          })
-          .catch(() => undefined);
-      },
-      Math.max(5, Math.floor(this.lockMs / 3)),
-    );
     const ctx: TaskContext = {
       taskId: t.id,
       name: t.name,
@@ -158,13 +188,17 @@ export class TaskWorker {
     };
     try {
       const result = await task.handler(...(t.args as Json[]), ctx);
+      running.ended = true;
+      this.release(t.id);
       if (result !== undefined) assertJson(result, `result of task "${t.name}"`);
       const recorded = await broker.complete(t.id, this.id, result ?? undefined, Date.now());
       if (recorded) this.counts.succeeded++;
       else this.counts.lost++;
     } catch (err) {
+      running.ended = true;
       // Abandoned by a stopping worker: record nothing, so that the lock runs out and another worker runs it again.
       if (controller.signal.reason === STOPPING) return;
+      this.release(t.id);
       const error = asTaskError(err);
       const retry = t.attempt <= t.maxRetries && !controller.signal.aborted;
       const retryAt = retry ? Date.now() + t.retryBackoffMs * 2 ** (t.attempt - 1) : undefined;
@@ -176,8 +210,6 @@ export class TaskWorker {
       log.warn(
         `task ${t.name} ${t.id} attempt ${t.attempt} failed: ${error.message}${retry ? '; will retry' : ''}`,
       );
-    } finally {
-      clearInterval(heartbeat);
     }
   }
 
@@ -186,8 +218,8 @@ export class TaskWorker {
     this.stopping = true;
     this.wake?.();
     await this.loopDone;
-    if (this.running.size > 0) {
-      this.opts.log.info(`waiting up to ${graceMs} ms for ${this.running.size} running task(s)`);
+    if (this.running.size > 0 || this.recording > 0) {
+      this.opts.log.info(`waiting up to ${graceMs} ms for ${this.recording} running task(s)`);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((r) => this.idle.push(r)),
@@ -196,7 +228,8 @@ export class TaskWorker {
         }),
       ]);
       clearTimeout(timer);
-      for (const c of this.running.values()) c.abort(STOPPING);
+      for (const task of this.running.values()) task.controller.abort(STOPPING);
     }
+    clearInterval(this.heartbeats);
   }
 }

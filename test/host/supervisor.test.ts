@@ -59,13 +59,17 @@ describe('app host', { timeout: 60_000 }, () => {
       assert.equal(await Sender.request('crashy', 'Crash', undefined, { config }), 'crashing');
       // The other agent keeps serving while crashy is down and restarting.
       await ping('quick', config);
-      await up('crashy', config);
-      const after = await Sender.request<{ startedAt: string; threadId: number }>(
-        'crashy',
-        'STATUS',
-        undefined,
-        { config },
-      );
+      // Until the restart, STATUS fails (crashy is down) or still shows the old instance (not dead yet).
+      const after = await new Promise<{ startedAt: string }>((resolve, reject) => {
+        const until = Date.now() + 15_000;
+        const poll = () =>
+          Sender.request<{ startedAt: string }>('crashy', 'STATUS', undefined, { config, timeout: 500 })
+            .then((s) => (s.startedAt !== before.startedAt ? resolve(s) : retry()))
+            .catch(retry);
+        const retry = () =>
+          Date.now() > until ? reject(new Error('crashy never came back')) : setTimeout(poll, 50);
+        poll();
+      });
       assert.notEqual(after.startedAt, before.startedAt, 'a new agent instance answers after the restart');
       await Sender.sendTo('crashy', 'SHUTDOWN', undefined, { config });
       await Sender.sendTo('quick', 'SHUTDOWN', undefined, { config });

@@ -3,54 +3,63 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Broker, ListFilter, LockStatus } from '../broker.js';
 import type { Json, NewTask, TaskError, TaskRecord, TaskState } from '../task-record.js';
-import {
-  ACTIVE_STATES_SQL,
-  rowToRecord,
-  type TaskRow,
-  toJsonColumn,
-  WAITING_STATES_SQL,
-} from './sqlite-schema.js';
-import { migrate, prepareStatements } from './sqlite-statements.js';
+import { TxBatcher } from './sqlite-batch.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { placeholders, SqliteReserver } from './sqlite-reserve.js';
+import { rowToRecord, type TaskRow, toJsonColumn } from './sqlite-schema.js';
+import { migrate, prepareStatements, type SqliteStatements } from './sqlite-statements.js';
 
 type Db = Database.Database;
 type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 
 /** How long a writer waits for another process's write transaction before giving up (ms). */
 const BUSY_TIMEOUT_MS = 5000;
+/** Commits after which a connection checkpoints from a background thread (a busy one, not a CLI command's). */
+const BACKGROUND_CHECKPOINT_AFTER = 50;
 
 /**
  * The embedded default broker: one SQLite file (WAL mode), shared by the worker processes of one
- * machine. Every state change is one SQL statement or one `BEGIN IMMEDIATE` transaction, so
- * processes never see half a change and two of them never claim the same task.
+ * machine. Every state change runs inside a `BEGIN IMMEDIATE` transaction, so processes never see
+ * half a change and two of them never claim the same task.
  *
- * better-sqlite3 is synchronous; the methods are async only to fit {@link Broker}. Each call runs
- * to completion before the next, so calls from one process never interleave either.
+ * The writes asked for during one turn of the event loop (enqueues, completes, heartbeats, a
+ * reserve...) are committed together in one transaction, in order, each caller getting its own
+ * result: see {@link TxBatcher}. Reads first commit what is queued, so a process sees its own
+ * writes. better-sqlite3 is synchronous; the methods are async to fit {@link Broker}.
  */
 export class SqliteBroker implements Broker {
   readonly url: string;
   readonly #db: Db;
-  /** `reserve` and `nextDue` statements by number of queues (the IN list is spelled out). */
-  readonly #byQueueCount = new Map<
-    string,
-    Stmt<unknown[], TaskRow> | Stmt<unknown[], { due: number | null }>
-  >();
   readonly #listStatements = new Map<string, Stmt<unknown[], TaskRow>>();
-  readonly #s: ReturnType<typeof prepareStatements>;
-  readonly #reserveTx: (
-    queues: readonly string[],
-    workerId: string,
-    lockMs: number,
-    max: number,
-    now: number,
-  ) => TaskRow[];
-  readonly #revokeTx: (id: string, now: number) => TaskState | undefined;
+  readonly #s: SqliteStatements;
+  readonly #reserver: SqliteReserver;
+  readonly #batch: TxBatcher;
+  /** The database file; undefined for `:memory:`. */
+  readonly #path: string | undefined;
+  #commits = 0;
+  #checkpointer: SqliteCheckpointer | undefined;
 
-  private constructor(db: Db, url: string) {
+  private constructor(db: Db, url: string, path: string | undefined) {
     this.#db = db;
     this.url = url;
+    this.#path = path;
     this.#s = prepareStatements(db);
-    this.#reserveTx = db.transaction(this.#reserveInTx.bind(this)).immediate;
-    this.#revokeTx = db.transaction(this.#revokeInTx.bind(this)).immediate;
+    this.#reserver = new SqliteReserver(db, this.#s);
+    this.#batch = new TxBatcher(db, BUSY_TIMEOUT_MS, () => this.#afterCommit());
+  }
+
+  /**
+   * A connection that keeps writing hands its WAL checkpoints to a background thread: SQLite's
+   * automatic checkpoint runs inside the commit that crosses 1000 WAL pages and, with its fsyncs,
+   * stalls that process for up to tens of ms (a worker then starts a task that late). The
+   * automatic one is only kept as a fallback, at a size the thread never lets the WAL reach.
+   */
+  #afterCommit(): void {
+    if (this.#path === undefined || this.#checkpointer !== undefined) return;
+    this.#commits += 1;
+    if (this.#commits < BACKGROUND_CHECKPOINT_AFTER) return;
+    this.#db.pragma('wal_autocheckpoint = 10000');
+    this.#checkpointer = new SqliteCheckpointer(this.#path);
   }
 
   /**
@@ -80,8 +89,11 @@ export class SqliteBroker implements Broker {
       // NORMAL is durable against process crashes in WAL mode (only an OS crash or power cut can
       // lose the last commits), and avoids an fsync per task state change.
       db.pragma('synchronous = NORMAL');
+      // 64 MiB of page cache at most (the default is 2 MiB): a reserve or a batch of completes
+      // touches several indexes, and a cache smaller than the hot part of the file rereads pages.
+      db.pragma('cache_size = -65536');
       migrate(db, path);
-      return new SqliteBroker(db, url);
+      return new SqliteBroker(db, url, memory ? undefined : path);
     } catch (error) {
       db?.close();
       const reason = error instanceof Error ? error.message : String(error);
@@ -91,26 +103,29 @@ export class SqliteBroker implements Broker {
   }
 
   async enqueue(task: NewTask, now: number): Promise<void> {
-    try {
-      this.#s.insert.run({
-        id: task.id,
-        name: task.name,
-        args: JSON.stringify(task.args),
-        queue: task.queue,
-        priority: task.priority,
-        eta: task.eta,
-        expires: task.expires ?? null,
-        max_retries: task.maxRetries,
-        retry_backoff_ms: task.retryBackoffMs,
-        created_at: task.createdAt,
-        state: task.eta > now ? 'SCHEDULED' : 'PENDING',
-      });
-    } catch (error) {
-      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new Error(`task "${task.id}" already exists`);
+    const params = {
+      id: task.id,
+      name: task.name,
+      args: JSON.stringify(task.args),
+      queue: task.queue,
+      priority: task.priority,
+      eta: task.eta,
+      expires: task.expires ?? null,
+      max_retries: task.maxRetries,
+      retry_backoff_ms: task.retryBackoffMs,
+      created_at: task.createdAt,
+      state: task.eta > now ? ('SCHEDULED' as const) : ('PENDING' as const),
+    };
+    return this.#batch.submit(() => {
+      try {
+        this.#s.insert.run(params);
+      } catch (error) {
+        if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new Error(`task "${task.id}" already exists`);
+        }
+        throw error;
       }
-      throw error;
-    }
+    });
   }
 
   async reserve(
@@ -121,80 +136,33 @@ export class SqliteBroker implements Broker {
     now: number,
   ): Promise<TaskRecord[]> {
     if (queues.length === 0 || max < 1) return [];
-    return this.#reserveTx(queues, workerId, lockMs, Math.floor(max), now).map(rowToRecord);
-  }
-
-  /** Runs inside BEGIN IMMEDIATE: no other process can write between the select and the updates. */
-  #reserveInTx(
-    queues: readonly string[],
-    workerId: string,
-    lockMs: number,
-    max: number,
-    now: number,
-  ): TaskRow[] {
-    const select = this.#dueStatement(queues.length);
-    const taken: TaskRow[] = [];
-    // Tasks that expired or were revoked while their worker was gone are closed here and do not
-    // count toward `max`; select again until `max` are taken or none is due.
-    for (;;) {
-      const want = max - taken.length;
-      const rows = select.all(...queues, now, now, want);
-      for (const row of rows) {
-        if (row.revoke_requested !== 0) {
-          this.#s.finish.run('REVOKED', now, row.seq);
-        } else if (row.expires !== null && row.expires < now) {
-          this.#s.finish.run('EXPIRED', now, row.seq);
-        } else {
-          const started = this.#s.start.get(workerId, now + lockMs, now, row.seq);
-          if (started !== undefined) taken.push(started);
-        }
-      }
-      if (taken.length >= max || rows.length < want) break;
-    }
-    return taken;
-  }
-
-  #dueStatement(queueCount: number): Stmt<unknown[], TaskRow> {
-    const key = `reserve:${queueCount}`;
-    let stmt = this.#byQueueCount.get(key) as Stmt<unknown[], TaskRow> | undefined;
-    if (stmt === undefined) {
-      // A STARTED task is due again once its lock has run out (its worker died or stalled).
-      stmt = this.#db.prepare<unknown[], TaskRow>(
-        `SELECT * FROM tasks
-          WHERE state IN ${ACTIVE_STATES_SQL} AND queue IN (${placeholders(queueCount)})
-            AND ((state <> 'STARTED' AND eta <= ?) OR (state = 'STARTED' AND lock_until < ?))
-          ORDER BY priority DESC, eta, created_at, seq
-          LIMIT ?`,
-      );
-      this.#byQueueCount.set(key, stmt);
-    }
-    return stmt;
+    const rows = await this.#batch.submit(
+      () => this.#reserver.reserveInTx(queues, workerId, lockMs, Math.floor(max), now),
+      // Nothing due: answered by a read, without taking the write lock (an idle worker's poll).
+      () => !this.#reserver.anyDue(queues, now),
+      [],
+    );
+    return rows.map(rowToRecord);
   }
 
   async nextDue(queues: readonly string[], now: number): Promise<number | undefined> {
     if (queues.length === 0) return undefined;
-    const key = `nextDue:${queues.length}`;
-    let stmt = this.#byQueueCount.get(key) as Stmt<unknown[], { due: number | null }> | undefined;
-    if (stmt === undefined) {
-      stmt = this.#db.prepare<unknown[], { due: number | null }>(
-        `SELECT MIN(eta) AS due FROM tasks
-          WHERE state IN ${WAITING_STATES_SQL} AND queue IN (${placeholders(queues.length)})`,
-      );
-      this.#byQueueCount.set(key, stmt);
-    }
-    const due = stmt.get(...queues)?.due ?? null;
-    return due === null ? undefined : Math.max(0, due - now);
+    this.#batch.flush();
+    return this.#reserver.nextDue(queues, now);
   }
 
   async heartbeat(id: string, workerId: string, lockMs: number, now: number): Promise<LockStatus> {
-    const row = this.#s.heartbeat.get(now + lockMs, id, workerId);
-    return row === undefined
-      ? { held: false, revokeRequested: false }
-      : { held: true, revokeRequested: row.revoke_requested !== 0 };
+    return this.#batch.submit(() => {
+      const row = this.#s.heartbeat.get(now + lockMs, id, workerId);
+      return row === undefined
+        ? { held: false, revokeRequested: false }
+        : { held: true, revokeRequested: row.revoke_requested !== 0 };
+    });
   }
 
   async complete(id: string, workerId: string, result: Json | undefined, now: number): Promise<boolean> {
-    return this.#s.complete.run(toJsonColumn(result), now, id, workerId).changes === 1;
+    const stored = toJsonColumn(result);
+    return this.#batch.submit(() => this.#s.complete.run(stored, now, id, workerId).changes === 1);
   }
 
   async fail(
@@ -210,45 +178,46 @@ export class SqliteBroker implements Broker {
       message: error.message,
       ...(error.stack === undefined ? {} : { stack: error.stack }),
     });
-    const changes =
-      retryAt === undefined
-        ? this.#s.failFinal.run(stored, now, id, workerId).changes
-        : this.#s.failRetry.run({ error: stored, retryAt, now, id, workerId }).changes;
-    return changes === 1;
+    return this.#batch.submit(() => {
+      const changes =
+        retryAt === undefined
+          ? this.#s.failFinal.run(stored, now, id, workerId).changes
+          : this.#s.failRetry.run({ error: stored, retryAt, now, id, workerId }).changes;
+      return changes === 1;
+    });
   }
 
   async progress(id: string, workerId: string, pct: number, note: string | undefined): Promise<void> {
     const clamped = Number.isFinite(pct) ? Math.min(100, Math.max(0, pct)) : 0;
-    this.#s.progress.run(
-      toJsonColumn(note === undefined ? { pct: clamped } : { pct: clamped, note }),
-      id,
-      workerId,
-    );
+    const stored = toJsonColumn(note === undefined ? { pct: clamped } : { pct: clamped, note });
+    return this.#batch.submit(() => {
+      this.#s.progress.run(stored, id, workerId);
+    });
   }
 
   async revoke(id: string, now: number): Promise<TaskState | undefined> {
-    return this.#revokeTx(id, now);
-  }
-
-  #revokeInTx(id: string, now: number): TaskState | undefined {
-    const state = this.#s.stateOf.get(id)?.state;
-    if (state === undefined) return undefined;
-    if (state === 'PENDING' || state === 'SCHEDULED' || state === 'RETRY') {
-      this.#s.revokeWaiting.run(now, id);
-      return 'REVOKED';
-    }
-    // Running: only flagged; the worker sees it at its next heartbeat and its complete/fail
-    // records REVOKED. A final state is left as it is.
-    if (state === 'STARTED') this.#s.revokeRunning.run(id);
-    return state;
+    return this.#batch.submit(() => {
+      const state = this.#s.stateOf.get(id)?.state;
+      if (state === undefined) return undefined;
+      if (state === 'PENDING' || state === 'SCHEDULED' || state === 'RETRY') {
+        this.#s.revokeWaiting.run(now, id);
+        return 'REVOKED';
+      }
+      // Running: only flagged; the worker sees it at its next heartbeat and its complete/fail
+      // records REVOKED. A final state is left as it is.
+      if (state === 'STARTED') this.#s.revokeRunning.run(id);
+      return state;
+    });
   }
 
   async get(id: string): Promise<TaskRecord | undefined> {
+    this.#batch.flush();
     const row = this.#s.get.get(id);
     return row === undefined ? undefined : rowToRecord(row);
   }
 
   async list(filter: ListFilter): Promise<TaskRecord[]> {
+    this.#batch.flush();
     const states = filter.states ?? [];
     const where: string[] = [];
     if (filter.states !== undefined) where.push(`state IN (${placeholders(states.length)})`);
@@ -271,31 +240,34 @@ export class SqliteBroker implements Broker {
   }
 
   async purge(): Promise<number> {
-    return this.#s.purge.run().changes;
+    return this.#batch.submit(() => this.#s.purge.run().changes);
   }
 
   /** Also forgets `claimOnce` keys claimed before `before`: their periods are as old as the results dropped. */
   async removeFinished(before: number): Promise<number> {
-    const removed = this.#s.removeFinished.run(before).changes;
-    this.#s.removeClaims.run(before);
-    return removed;
+    return this.#batch.submit(() => {
+      const removed = this.#s.removeFinished.run(before).changes;
+      this.#s.removeClaims.run(before);
+      return removed;
+    });
   }
 
   async claimOnce(key: string, now: number): Promise<boolean> {
-    return this.#s.claim.run(key, now).changes === 1;
+    return this.#batch.submit(() => this.#s.claim.run(key, now).changes === 1);
   }
 
   async counts(): Promise<Partial<Record<TaskState, number>>> {
+    this.#batch.flush();
     const counts: Partial<Record<TaskState, number>> = {};
     for (const { state, n } of this.#s.counts.all()) counts[state] = n;
     return counts;
   }
 
+  /** Commits what is queued, then closes the file. */
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    this.#batch.flush();
+    await this.#checkpointer?.close();
+    this.#db.close();
   }
-}
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
 }

@@ -163,6 +163,49 @@ describe('SqliteBroker', () => {
     }
   });
 
+  it('commits the writes of one tick together, each caller getting its own result', async () => {
+    const b = SqliteBroker.open(tempDb());
+    try {
+      const a = newTask({ id: 'a' });
+      const dup = newTask({ id: 'a', args: ['dup'] });
+      const c = newTask({ id: 'c' });
+      // One tick: the duplicate fails alone; the tasks around it are stored.
+      const enqueued = await Promise.allSettled([b.enqueue(a, T), b.enqueue(dup, T), b.enqueue(c, T)]);
+      assert.deepEqual(
+        enqueued.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.deepEqual((await b.get('a'))?.args, [1, 2]);
+      assert.equal((await b.reserve(['default'], 'w1', 1000, 10, T)).length, 2);
+      // One tick again: the holder's complete wins, the stranger's and the second one lose.
+      const results = await Promise.all([
+        b.complete('a', 'w2', 'stranger', T + 1),
+        b.complete('a', 'w1', 'first', T + 1),
+        b.complete('a', 'w1', 'second', T + 1),
+        b.fail('c', 'w1', { name: 'E', message: 'm' }, undefined, T + 1),
+        b.heartbeat('c', 'w1', 1000, T + 1),
+        b.complete('missing', 'w1', null, T + 1),
+      ]);
+      assert.deepEqual(results, [false, true, false, true, { held: false, revokeRequested: false }, false]);
+      assert.equal((await b.get('a'))?.result, 'first');
+      assert.equal((await b.get('c'))?.state, 'FAILURE');
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('reads see the writes asked for before them, not yet committed', async () => {
+    const b = SqliteBroker.open(':memory:');
+    try {
+      const t = newTask();
+      void b.enqueue(t, T);
+      assert.equal((await b.get(t.id))?.state, 'PENDING');
+      assert.deepEqual(await b.counts(), { PENDING: 1 });
+    } finally {
+      await b.close();
+    }
+  });
+
   it('reports its url', async () => {
     const path = tempDb();
     const b = SqliteBroker.open(path);

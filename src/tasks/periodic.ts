@@ -16,7 +16,8 @@ interface PeriodicEntry {
 
 const entries: PeriodicEntry[] = [];
 
-function nextFunction(schedule: Schedule): (after: number) => number | undefined {
+/** The firing-time function of a schedule: the first firing strictly after `after` (ms), or undefined if none. */
+export function nextFiring(schedule: Schedule): (after: number) => number | undefined {
   if ('every' in schedule) {
     const ms = schedule.every * 1000;
     if (!Number.isFinite(ms) || ms < 10)
@@ -41,7 +42,7 @@ export function definePeriodic<A extends unknown[]>(
     task: task as unknown as Task,
     schedule,
     args: (args ?? []) as Json[],
-    next: nextFunction(schedule),
+    next: nextFiring(schedule),
   });
 }
 

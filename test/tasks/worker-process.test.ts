@@ -160,8 +160,12 @@ describe('worker processes', { timeout: 60_000 }, () => {
     const table = run('list');
     assert.match(table.stdout, /^ID\s+NAME\s+STATE/);
     assert.match(table.stdout, new RegExp(`${later.id}\\s+whoami\\s+SCHEDULED`));
-    const inspect = run('inspect', later.id);
+    const inspect = run('inspect', later.id, '--json');
     assert.equal((JSON.parse(inspect.stdout) as TaskRecord).name, 'whoami');
+    const readable = run('inspect', later.id).stdout;
+    assert.match(readable, /^id\s+\S+$/m);
+    assert.match(readable, /^state\s+SCHEDULED$/m);
+    assert.match(readable, /^eta\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/m);
     assert.match(run('revoke', later.id).stdout, new RegExp(`${later.id}: REVOKED`));
     assert.deepEqual(JSON.parse(run('purge', '--json').stdout), { purged: 1 });
     assert.equal(await broker.get(other.id), undefined);

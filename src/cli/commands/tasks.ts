@@ -54,6 +54,21 @@ export function formatTasks(records: readonly TaskRecord[]): string {
     .join('\n');
 }
 
+const TIMES = new Set(['eta', 'expires', 'createdAt', 'startedAt', 'finishedAt', 'lockUntil']);
+
+/** One task as `key  value` lines: times in ISO, JSON values (args, result, error) as JSON. */
+export function formatRecord(r: TaskRecord): string {
+  const entries = Object.entries(r).filter(([, v]) => v !== undefined);
+  const width = Math.max(...entries.map(([k]) => k.length));
+  return entries
+    .map(([k, v]) => {
+      const shown =
+        TIMES.has(k) && typeof v === 'number' ? iso(v) : typeof v === 'string' ? v : JSON.stringify(v);
+      return `${k.padEnd(width)}  ${shown}`;
+    })
+    .join('\n');
+}
+
 export function registerTasks(program: Command): void {
   const tasks = program.command('tasks').description('read and act on a task broker');
   const brokerOption = '-b, --broker <url>';
@@ -91,11 +106,11 @@ export function registerTasks(program: Command): void {
     .argument('<id>')
     .option(brokerOption, brokerHelp)
     .option(configOption, configHelp)
-    .option('--json', 'print JSON (the default; kept for symmetry)')
-    .action(async (id: string, opts: { broker?: string; config?: string }) => {
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { broker?: string; config?: string; json?: boolean }) => {
       const r = await withBroker(opts, (b) => b.get(id));
       if (r === undefined) throw new Error(`no task ${id}`);
-      process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      process.stdout.write(`${opts.json ? JSON.stringify(r, null, 2) : formatRecord(r)}\n`);
     });
 
   tasks

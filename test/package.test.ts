@@ -9,14 +9,20 @@ import { freePorts, tempDir, writeConfig } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-test('a plain .mjs script imports pyros-ts, runs an agent, and exits 0 after SHUTDOWN', async () => {
+/** A user's project: pyros-ts in its node_modules, a config with one agent, and main.mjs. */
+async function userProject(agent: string, main: string): Promise<string> {
   const dir = tempDir('pyros-user-');
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(ROOT, join(dir, 'node_modules', 'pyros-ts'), 'dir');
   const [port] = await freePorts(1);
-  writeConfig({ greeter: { port: port as number } }, '', dir);
-  writeFileSync(
-    join(dir, 'main.mjs'),
+  writeConfig({ [agent]: { port: port as number } }, '', dir);
+  writeFileSync(join(dir, 'main.mjs'), main);
+  return dir;
+}
+
+test('a plain .mjs script imports pyros-ts, runs an agent, and exits 0 after SHUTDOWN', async () => {
+  const dir = await userProject(
+    'greeter',
     `import { Agent, Sender } from 'pyros-ts';
 class Greeter extends Agent {
   constructor() {
@@ -44,13 +50,8 @@ await Sender.sendTo('greeter', Agent.SHUTDOWN);
 });
 
 test('SIGTERM to a script agent runs its shutdown() and the process exits 0', async () => {
-  const dir = tempDir('pyros-user-');
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules', 'pyros-ts'), 'dir');
-  const [port] = await freePorts(1);
-  writeConfig({ sleeper: { port: port as number } }, '', dir);
-  writeFileSync(
-    join(dir, 'main.mjs'),
+  const dir = await userProject(
+    'sleeper',
     `import { Agent } from 'pyros-ts';
 class Sleeper extends Agent {
   constructor() { super('sleeper'); }
@@ -76,13 +77,8 @@ await new Sleeper().start();
 });
 
 test('SIGTERM while a handler never returns: the process still exits, with 1, after the grace', async () => {
-  const dir = tempDir('pyros-user-');
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules', 'pyros-ts'), 'dir');
-  const [port] = await freePorts(1);
-  writeConfig({ stuck: { port: port as number } }, '', dir);
-  writeFileSync(
-    join(dir, 'main.mjs'),
+  const dir = await userProject(
+    'stuck',
     `import { Agent, Sender } from 'pyros-ts';
 class Stuck extends Agent {
   constructor() { super('stuck', { shutdownGraceMs: 300 }); this.actionsByMessage.Hang = () => new Promise(() => {}); }

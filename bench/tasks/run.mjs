@@ -27,6 +27,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machine, mdTable, updateReadme } from '../report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -590,25 +591,6 @@ function fmtMs(x) {
   return Math.abs(x) < 10 ? x.toFixed(1) : x.toFixed(0);
 }
 
-function machine() {
-  let cpu = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    if (line) cpu = line.split(':').slice(1).join(':').trim();
-  } catch {
-    // not Linux
-  }
-  return {
-    nproc: os.availableParallelism(),
-    cpu,
-    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    os: `${os.type()} ${os.release()}`,
-  };
-}
-
 /** The filesystem type of the folder holding `path` (from df), e.g. "ext4". */
 function fsType(path) {
   try {
@@ -672,15 +654,6 @@ function targets(byId) {
   return rows;
 }
 
-/** A markdown table with padded columns, as Biome formats markdown (so a regenerated README stays clean). */
-function mdTable(header, right, rows) {
-  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => String(r[c]).length)));
-  const cell = (text, c) => (right[c] ? String(text).padStart(widths[c]) : String(text).padEnd(widths[c]));
-  const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-  const rule = `| ${widths.map((w, c) => (right[c] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
-  return [line(header), rule, ...rows.map(line)];
-}
-
 function markdown(report) {
   const m = report.machine;
   return [
@@ -729,14 +702,6 @@ function markdown(report) {
     ),
     BLOCK_END,
   ].join('\n');
-}
-
-function updateReadme(block) {
-  const text = readFileSync(README, 'utf8');
-  const a = text.indexOf(BLOCK_START);
-  const b = text.indexOf(BLOCK_END);
-  if (a === -1 || b < a) throw new Error(`${README} has no ${BLOCK_START} … ${BLOCK_END} block`);
-  writeFileSync(README, text.slice(0, a) + block + text.slice(b + BLOCK_END.length));
 }
 
 // ---------------------------------------------------------------- main
@@ -820,7 +785,7 @@ try {
   const block = markdown(report);
   process.stdout.write(`\n${block}\n\nresults: ${RESULTS} (${report.seconds.toFixed(1)} s)\n`);
   if (UPDATE_README) {
-    updateReadme(block);
+    updateReadme(README, BLOCK_START, BLOCK_END, block);
     process.stdout.write(`updated ${README}\n`);
   }
 } catch (err) {

@@ -5,6 +5,7 @@ import { loadAgentConfig } from '../../config/agent-config.js';
 import type { AgentEndpoint } from '../../config/agent-endpoint.js';
 import { Sender } from '../../sender/sender.js';
 import { applyConfigOption } from '../run-cli.js';
+import { textTable } from '../text-table.js';
 
 /** One row of `pyros status`. */
 export interface StatusRow {
@@ -87,15 +88,7 @@ export function formatStatus(rows: readonly StatusRow[]): string {
       String(r.status?.queued ?? '-'),
     ]),
   ];
-  const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
-  return table
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return textTable(table);
 }
 
 export function registerStatus(program: Command): void {

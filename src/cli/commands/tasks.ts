@@ -4,6 +4,7 @@ import { openBroker } from '../../tasks/brokers/broker-url.js';
 import type { TaskRecord, TaskState } from '../../tasks/task-record.js';
 import { brokerUrl } from '../../tasks/tasks-runtime.js';
 import { applyConfigOption, positiveInt } from '../run-cli.js';
+import { textTable } from '../text-table.js';
 
 const STATES: readonly TaskState[] = [
   'PENDING',
@@ -43,15 +44,7 @@ export function formatTasks(records: readonly TaskRecord[]): string {
     ['ID', 'NAME', 'STATE', 'QUEUE', 'ATTEMPT', 'ETA', 'FINISHED'],
     ...records.map((r) => [r.id, r.name, r.state, r.queue, String(r.attempt), iso(r.eta), iso(r.finishedAt)]),
   ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return textTable(rows);
 }
 
 const TIMES = new Set(['eta', 'expires', 'createdAt', 'startedAt', 'finishedAt', 'lockUntil']);

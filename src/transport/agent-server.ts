@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../logging/logger.js';
 import { isLoopback, textAllowed } from './auth.js';
 import { FramedSession } from './framed-session.js';
-import { FRAMED_MAGIC } from './frames.js';
+import { ErrorCode, FRAMED_MAGIC } from './frames.js';
 import type { MessageSink } from './inbound.js';
 import { SessionLog } from './session-log.js';
 import { TextSession } from './text-session.js';
@@ -197,17 +197,21 @@ export class AgentServer {
     for (const c of this.connections) {
       if (c.deadline !== 0 && now > c.deadline) {
         c.deadline = 0;
-        if (c.session instanceof FramedSession) c.session.markClosed();
-        this.reject(c.socket, c.deadlineWhy, false);
+        this.timeOut(c, c.deadlineWhy);
       } else if (
         c.session instanceof FramedSession &&
         c.session.partialSince !== 0 &&
         now - c.session.partialSince > this.opts.partialFrameTimeoutMs
       ) {
-        c.session.markClosed();
-        this.reject(c.socket, `frame not complete within ${this.opts.partialFrameTimeoutMs} ms`, false);
+        this.timeOut(c, `frame not complete within ${this.opts.partialFrameTimeoutMs} ms`);
       }
     }
+  }
+
+  /** A framed peer is told why (ERROR TIMEOUT) before the close; anything else is just closed. */
+  private timeOut(c: Connection, why: string): void {
+    if (c.session instanceof FramedSession) c.session.fail(ErrorCode.TIMEOUT, why);
+    else this.reject(c.socket, why, false);
   }
 
   private describe(socket: Socket): string {

@@ -139,6 +139,7 @@ test('a truncated frame, then silence: closed after partialFrameTimeoutMs', asyn
   const waited = closedAt - t0;
   assert.ok(waited >= PARTIAL_TIMEOUT - 20, `closed after ${waited} ms, before the timeout`);
   assert.ok(waited < PARTIAL_TIMEOUT + 1000, `closed after ${waited} ms`);
+  assert.equal(errorCode(framesIn(c.received())), ErrorCode.TIMEOUT, 'told why: ERROR TIMEOUT');
   await assertRejectedAndServing(1);
 });
 

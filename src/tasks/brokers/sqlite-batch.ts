@@ -48,6 +48,11 @@ export class TxBatcher {
   readonly #busyTimeoutMs: number;
   #jobs: Job[] = [];
   #timer: NodeJS.Immediate | undefined;
+  /** The next try of a transaction put off because another process held the write lock. */
+  #retry: NodeJS.Timeout | undefined;
+  /** When the jobs now queued first found the write lock taken. */
+  #busySince: number | undefined;
+  #deferrals = 0;
 
   readonly #afterCommit: () => void;
 
@@ -78,17 +83,32 @@ export class TxBatcher {
       this.#jobs.push({ run, idleIf, idle, resolve: resolve as (value: unknown) => void, reject });
       // Two turns later: a worker that frees slots in this turn reserves in the next one, and its
       // reserve then joins the results of the tasks that freed them.
-      this.#timer ??= setImmediate(() => {
-        this.#timer = setImmediate(() => this.flush());
-      });
+      if (this.#timer === undefined && this.#retry === undefined) {
+        this.#timer = setImmediate(() => {
+          this.#timer = setImmediate(() => this.#flush(true));
+        });
+      }
     });
   }
 
   /** Runs the queued jobs now (synchronously). */
   flush(): void {
+    this.#flush(false);
+  }
+
+  /**
+   * @param deferIfBusy when another process holds the write lock, put the jobs back and try again
+   * a little later, without blocking this thread: the jobs asked for meanwhile join the same
+   * transaction (fewer, larger transactions for the processes contending for the lock).
+   */
+  #flush(deferIfBusy: boolean): void {
     if (this.#timer !== undefined) {
       clearImmediate(this.#timer);
       this.#timer = undefined;
+    }
+    if (this.#retry !== undefined) {
+      clearTimeout(this.#retry);
+      this.#retry = undefined;
     }
     let jobs = this.#jobs;
     if (jobs.length === 0) return;
@@ -112,6 +132,41 @@ export class TxBatcher {
     if (lead > 0) jobs = jobs.slice(lead);
     if (jobs.length === 0) return;
     let outcomes: Outcome[];
+    if (deferIfBusy) {
+      const now = performance.now();
+      this.#busySince ??= now;
+      if (now - this.#busySince < this.#busyTimeoutMs) {
+        let busy = false;
+        let done: Outcome[] = [];
+        try {
+          this.#noWait.run();
+          done = this.#tx(jobs);
+        } catch (error) {
+          busy = error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+          if (!busy) {
+            this.#busySince = undefined;
+            for (const job of jobs) job.reject(error);
+            return;
+          }
+        } finally {
+          this.#wait.run();
+        }
+        if (busy) {
+          this.#jobs = jobs.concat(this.#jobs);
+          this.#deferrals += 1;
+          const ms = Math.min(2, 0.1 * 2 ** Math.min(this.#deferrals, 5)) * (0.5 + Math.random());
+          this.#retry = setTimeout(() => this.#flush(true), ms);
+          return;
+        }
+        this.#busySince = undefined;
+        this.#deferrals = 0;
+        this.#afterCommit();
+        this.#settle(jobs, done);
+        return;
+      }
+    }
+    this.#busySince = undefined;
+    this.#deferrals = 0;
     try {
       outcomes = this.#commit(jobs);
       this.#afterCommit();
@@ -119,6 +174,10 @@ export class TxBatcher {
       for (const job of jobs) job.reject(error);
       return;
     }
+    this.#settle(jobs, outcomes);
+  }
+
+  #settle(jobs: readonly Job[], outcomes: readonly Outcome[]): void {
     outcomes.forEach((outcome, i) => {
       const job = jobs[i] as Job;
       if (outcome.ok) job.resolve(outcome.value);
@@ -130,7 +189,7 @@ export class TxBatcher {
    * Runs the transaction, waiting for the write lock while another process holds it. SQLite's
    * own busy handler sleeps 1, 2, 5, 10... up to 100 ms between tries, which lets one process
    * wait tens of ms behind others that keep taking the lock; here the waits stay short (at most
-   * ~0.5 ms, with jitter so that the waiting processes do not retry in step).
+   * ~2 ms, with jitter so that the waiting processes do not retry in step).
    */
   #commit(jobs: readonly Job[]): Outcome[] {
     const deadline = performance.now() + this.#busyTimeoutMs;
@@ -142,7 +201,7 @@ export class TxBatcher {
         } catch (error) {
           const busy = error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
           if (!busy || performance.now() >= deadline) throw error;
-          sleepSync(Math.min(0.5, 0.02 * 2 ** attempt) * (0.5 + Math.random()));
+          sleepSync(Math.min(2, 0.1 * 2 ** attempt) * (0.5 + Math.random()));
         }
       }
     } finally {

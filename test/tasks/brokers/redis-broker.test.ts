@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import { RedisBroker } from '../../../src/tasks/brokers/redis-broker.js';
 import { brokerConformance, newTask } from './conformance.js';
 import type { WorkerReport } from './fixtures/reserve-worker.js';
 import { freePort, startRedisServer } from './redis-server.js';
+import { runWorkerProcesses } from './worker-processes.js';
 
 const T = 1_700_000_000_000;
 
@@ -33,37 +33,9 @@ brokerConformance('redis broker', () => freshBroker(1));
 
 const WORKER = fileURLToPath(new URL('./redis-server.ts', import.meta.url));
 
-/** Runs worker processes on `url`, starting them together; returns their reports. */
-async function runWorkers(url: string, count: number, claimKeys: number): Promise<WorkerReport[]> {
-  const children = Array.from({ length: count }, (_, i) =>
-    spawn(process.execPath, ['--import', 'tsx', WORKER, url, `proc-${i}`, String(claimKeys)], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    }),
-  );
-  const outputs = children.map((child) => {
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    let onReady: () => void = () => {};
-    const ready = new Promise<void>((resolve) => {
-      onReady = resolve;
-    });
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      if (out.startsWith('ready\n')) onReady();
-    });
-    const exited = new Promise<string>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('exit', (code) =>
-        code === 0 ? resolve(out) : reject(new Error(`worker exited with ${code}`)),
-      );
-    });
-    // A worker that dies before "ready" fails the test instead of hanging it.
-    return { ready: Promise.race([ready, exited.then(() => {})]), exited };
-  });
-  await Promise.all(outputs.map((o) => o.ready));
-  for (const child of children) child.stdin.end('go\n');
-  const texts = await Promise.all(outputs.map((o) => o.exited));
-  return texts.map((text) => JSON.parse(text.trim().split('\n').at(-1) ?? '') as WorkerReport);
+/** Runs the fixture worker processes on `url`, starting them together; returns their reports. */
+function runWorkers(url: string, count: number, claimKeys: number): Promise<WorkerReport[]> {
+  return runWorkerProcesses(WORKER, url, count, claimKeys);
 }
 
 describe('RedisBroker', () => {

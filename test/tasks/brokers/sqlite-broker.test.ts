@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { BROKER_ENV, DEFAULT_BROKER_URL, openBroker } from '../../../src/tasks/b
 import { SqliteBroker } from '../../../src/tasks/brokers/sqlite-broker.js';
 import { brokerConformance, newTask } from './conformance.js';
 import type { WorkerReport } from './fixtures/reserve-worker.js';
+import { runWorkerProcesses } from './worker-processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pyros-sqlite-broker-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,35 +27,8 @@ const T = 1_700_000_000_000;
 const WORKER = fileURLToPath(new URL('./fixtures/reserve-worker.ts', import.meta.url));
 
 /** Runs the fixture worker processes on `dbPath`, starting them together; returns their reports. */
-async function runWorkers(dbPath: string, count: number, claimKeys: number): Promise<WorkerReport[]> {
-  const children = Array.from({ length: count }, (_, i) =>
-    spawn(process.execPath, ['--import', 'tsx', WORKER, dbPath, `proc-${i}`, String(claimKeys)], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    }),
-  );
-  const outputs = children.map((child) => {
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    let onReady: () => void = () => {};
-    const ready = new Promise<void>((resolve) => {
-      onReady = resolve;
-    });
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      if (out.startsWith('ready\n')) onReady();
-    });
-    const exited = new Promise<string>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('exit', (code) =>
-        code === 0 ? resolve(out) : reject(new Error(`worker exited with ${code}`)),
-      );
-    });
-    return { ready, exited };
-  });
-  await Promise.all(outputs.map((o) => o.ready));
-  for (const child of children) child.stdin.end('go\n');
-  const texts = await Promise.all(outputs.map((o) => o.exited));
-  return texts.map((text) => JSON.parse(text.trim().split('\n').at(-1) ?? '') as WorkerReport);
+function runWorkers(dbPath: string, count: number, claimKeys: number): Promise<WorkerReport[]> {
+  return runWorkerProcesses(WORKER, dbPath, count, claimKeys);
 }
 
 describe('SqliteBroker', () => {

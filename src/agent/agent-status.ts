@@ -1,3 +1,5 @@
+import { threadId } from 'node:worker_threads';
+
 /** What the built-in STATUS message answers: enough for `pyros status` to describe any agent. */
 export interface AgentStatus {
   readonly agent: string;
@@ -26,4 +28,22 @@ export class AgentCounters {
   handled = 0;
   failed = 0;
   unknown = 0;
+}
+
+/** The STATUS answer from an agent's counters and its mailbox and port figures. */
+export function agentStatus(
+  agent: string,
+  startedAt: number,
+  counters: AgentCounters,
+  live: Pick<AgentStatus, 'queued' | 'connections' | 'rejectedConnections'>,
+): AgentStatus {
+  return {
+    agent,
+    pid: process.pid,
+    threadId,
+    startedAt: new Date(startedAt).toISOString(),
+    uptimeSeconds: startedAt === 0 ? 0 : (Date.now() - startedAt) / 1000,
+    ...counters,
+    ...live,
+  };
 }

@@ -1,4 +1,4 @@
-import { isMainThread, threadId } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import { loadAgentConfig } from '../config/agent-config.js';
 import type { AgentEndpoint } from '../config/agent-endpoint.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -11,7 +11,7 @@ import type { AgentOptions } from './agent-options.js';
 export type { AgentOptions };
 
 import { agentLifecycle, claimAgentSlot, releaseAgentSlot } from './agent-slot.js';
-import { AgentCounters, type AgentStatus } from './agent-status.js';
+import { AgentCounters, type AgentStatus, agentStatus } from './agent-status.js';
 import { BackgroundWork, guarded, type TimerHandle } from './background-work.js';
 import { Mailbox } from './mailbox.js';
 import {
@@ -112,19 +112,7 @@ export abstract class Agent implements MessageSink {
       const endpoint = loadAgentConfig(this.options.config).endpoint(this.name);
       this.endpointInfo = endpoint;
       this.mailbox = new Mailbox(endpoint.concurrency, (full) => this.server?.setReading(!full));
-      this.server = new AgentServer(
-        {
-          agentName: this.name,
-          host: endpoint.ip,
-          port: endpoint.receivePort,
-          secret: endpoint.secret,
-          allowedHosts: endpoint.allowedHosts,
-          maxMessageBytes: endpoint.maxMessageBytes,
-          ...this.options.server,
-          log: this.log,
-        },
-        this,
-      );
+      this.server = AgentServer.forEndpoint(endpoint, this, this.log, this.options.server);
       await this.server.listen();
     } catch (err) {
       releaseAgentSlot(this.name);
@@ -240,17 +228,11 @@ export abstract class Agent implements MessageSink {
 
   /** Counters and uptime, as the built-in STATUS message answers them. */
   status(): AgentStatus {
-    return {
-      agent: this.name,
-      pid: process.pid,
-      threadId,
-      startedAt: new Date(this.startedAt).toISOString(),
-      uptimeSeconds: this.startedAt === 0 ? 0 : (Date.now() - this.startedAt) / 1000,
-      ...this.counters,
+    return agentStatus(this.name, this.startedAt, this.counters, {
       queued: this.mailbox?.length ?? 0,
       connections: this.server?.connectionCount ?? 0,
       rejectedConnections: this.server?.rejected ?? 0,
-    };
+    });
   }
 
   /** Shuts the agent down as if it had received SHUTDOWN: what is already queued is handled first. */

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import type { AgentEndpoint } from '../config/agent-endpoint.js';
 import type { Logger } from '../logging/logger.js';
 import { isLoopback, textAllowed } from './auth.js';
 import { FramedSession } from './framed-session.js';
@@ -60,6 +61,28 @@ export class AgentServer {
   private overflowLogged = 0;
   /** Connections closed for bad behaviour, since start. */
   rejected = 0;
+
+  /** The server of an agent whose section of the config is `endpoint`; `overrides` adjust limits and timeouts. */
+  static forEndpoint(
+    endpoint: AgentEndpoint,
+    sink: MessageSink,
+    log: Logger,
+    overrides: Partial<Omit<AgentServerOptions, 'agentName' | 'log'>> = {},
+  ): AgentServer {
+    return new AgentServer(
+      {
+        agentName: endpoint.name,
+        host: endpoint.ip,
+        port: endpoint.receivePort,
+        secret: endpoint.secret,
+        allowedHosts: endpoint.allowedHosts,
+        maxMessageBytes: endpoint.maxMessageBytes,
+        ...overrides,
+        log,
+      },
+      sink,
+    );
+  }
 
   constructor(
     options: AgentServerOptions,

@@ -1,12 +1,11 @@
 // Smoke test of the messaging benchmark: `node bench/messaging/run.mjs --quick` must finish and report
 // every scenario with a positive rate. Not a timed test: the numbers themselves are not checked.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { ROOT, runBench } from './run-bench.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = ROOT;
 
 /** The first words of each scenario's row in the markdown table that run.mjs prints. */
 const SCENARIOS = [
@@ -22,24 +21,8 @@ const SCENARIOS = [
   'raw socket, a connection per message',
 ];
 
-function runQuick(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bench/messaging/run.mjs', '--quick'], {
-      cwd: root,
-      env: { ...process.env, PYROS_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runQuick() {
+  return runBench('bench/messaging/run.mjs', ['--quick']);
 }
 
 test('bench/messaging/run.mjs --quick reports every scenario', { timeout: 120_000 }, async () => {

@@ -2,12 +2,11 @@
 // report, for every pyros-ts and BullMQ row, positive rates and no task run before its ETA. Not a
 // timed test: the numbers themselves are not checked.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { ROOT, runBench } from './run-bench.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = ROOT;
 
 /** The first cell of each row in the markdown table that run.mjs prints. */
 const SYSTEMS = [
@@ -17,24 +16,8 @@ const SYSTEMS = [
   'BullMQ ',
 ];
 
-function runQuick(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bench/tasks/run.mjs', '--quick', '--no-celery'], {
-      cwd: root,
-      env: { ...process.env, PYROS_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runQuick() {
+  return runBench('bench/tasks/run.mjs', ['--quick', '--no-celery']);
 }
 
 test('bench/tasks/run.mjs --quick --no-celery reports every system', { timeout: 180_000 }, async () => {

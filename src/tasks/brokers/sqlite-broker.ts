@@ -50,15 +50,16 @@ export class SqliteBroker implements Broker {
 
   /**
    * A connection that keeps writing hands its WAL checkpoints to a background thread: SQLite's
-   * automatic checkpoint runs inside the commit that crosses 1000 WAL pages and, with its fsyncs,
-   * stalls that process for up to tens of ms (a worker then starts a task that late). The
-   * automatic one is only kept as a fallback, at a size the thread never lets the WAL reach.
+   * automatic checkpoint runs inside the commit that crosses the WAL size threshold and, copying
+   * the whole WAL with its fsyncs, stalls that process for up to 100 ms or more (its write lock
+   * held all along, so every other process waits too). The automatic one is only kept as a
+   * fallback, at a size (see `open`) the threads never let the WAL reach; a connection with few
+   * commits (a CLI command) leaves the checkpoints to the busy ones, or to its close.
    */
   #afterCommit(): void {
     if (this.#path === undefined || this.#checkpointer !== undefined) return;
     this.#commits += 1;
     if (this.#commits < BACKGROUND_CHECKPOINT_AFTER) return;
-    this.#db.pragma('wal_autocheckpoint = 10000');
     this.#checkpointer = new SqliteCheckpointer(this.#path);
   }
 
@@ -92,6 +93,8 @@ export class SqliteBroker implements Broker {
       // 64 MiB of page cache at most (the default is 2 MiB): a reserve or a batch of completes
       // touches several indexes, and a cache smaller than the hot part of the file rereads pages.
       db.pragma('cache_size = -65536');
+      // 10,000 pages (40 MB) rather than 1,000: see #afterCommit.
+      db.pragma('wal_autocheckpoint = 10000');
       migrate(db, path);
       return new SqliteBroker(db, url, memory ? undefined : path);
     } catch (error) {

@@ -1,17 +1,24 @@
 import type Database from 'better-sqlite3';
-import { ACTIVE_STATES_SQL, type TaskRow, WAITING_STATES_SQL } from './sqlite-schema.js';
+import { type TaskRow, WAITING_STATES_SQL } from './sqlite-schema.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 
 type Db = Database.Database;
 type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 
-/** Where due tasks are found: the statements of `reserve` and `nextDue`, by number of queues (the IN list is spelled out). */
+/** The order in which due tasks are handed out (the `tasks_ready` index's order). */
+function byReserveOrder(a: TaskRow, b: TaskRow): number {
+  return b.priority - a.priority || a.eta - b.eta || a.created_at - b.created_at || a.seq - b.seq;
+}
+
+/**
+ * Where due tasks are found: the statements of `reserve` and `nextDue`, by number of queues (the
+ * IN list is spelled out). A due task is a waiting one whose eta has come (index `tasks_ready`),
+ * or a running one whose lock ran out (index `tasks_locked`): two lookups, merged in one order.
+ */
 export class SqliteReserver {
   readonly #db: Db;
   readonly #s: SqliteStatements;
-  readonly #due = new Map<number, Stmt<unknown[], TaskRow>>();
-  readonly #anyDue = new Map<number, Stmt<unknown[], { one: number }>>();
-  readonly #nextDue = new Map<number, Stmt<unknown[], { due: number | null }>>();
+  readonly #statements = new Map<string, Stmt<unknown[], unknown>>();
 
   constructor(db: Db, statements: SqliteStatements) {
     this.#db = db;
@@ -26,13 +33,31 @@ export class SqliteReserver {
     max: number,
     now: number,
   ): TaskRow[] {
-    const select = this.#dueStatement(queues.length);
+    const waiting = this.#prepared<TaskRow>(
+      'waiting',
+      queues.length,
+      (q) =>
+        // INDEXED BY: without statistics SQLite picks tasks_waiting_eta, then sorts every due task
+        // to return the first few.
+        `SELECT * FROM tasks INDEXED BY tasks_ready
+        WHERE state IN ${WAITING_STATES_SQL} AND queue IN (${q}) AND eta <= ?
+        ORDER BY priority DESC, eta, created_at, seq LIMIT ?`,
+    );
+    const lapsed = this.#prepared<TaskRow>(
+      'lapsed',
+      queues.length,
+      (q) =>
+        `SELECT * FROM tasks WHERE state = 'STARTED' AND queue IN (${q}) AND lock_until < ?
+        ORDER BY lock_until LIMIT ?`,
+    );
     const taken: TaskRow[] = [];
     // Tasks that expired or were revoked while their worker was gone are closed here and do not
     // count toward `max`; select again until `max` are taken or none is due.
     for (;;) {
       const want = max - taken.length;
-      const rows = select.all(...queues, now, now, want);
+      const found = waiting.all(...queues, now, want);
+      const stale = lapsed.all(...queues, now, want);
+      const rows = stale.length === 0 ? found : found.concat(stale).sort(byReserveOrder).slice(0, want);
       for (const row of rows) {
         if (row.revoke_requested !== 0) {
           this.#s.finish.run('REVOKED', now, row.seq);
@@ -50,47 +75,38 @@ export class SqliteReserver {
 
   /** Whether a task of these queues is due: a read, without the write lock. */
   anyDue(queues: readonly string[], now: number): boolean {
-    let stmt = this.#anyDue.get(queues.length);
-    if (stmt === undefined) {
-      stmt = this.#db.prepare<unknown[], { one: number }>(
-        `SELECT 1 AS one FROM tasks WHERE ${dueWhere(queues.length)} LIMIT 1`,
-      );
-      this.#anyDue.set(queues.length, stmt);
-    }
-    return stmt.get(...queues, now, now) !== undefined;
-  }
-
-  #dueStatement(queueCount: number): Stmt<unknown[], TaskRow> {
-    let stmt = this.#due.get(queueCount);
-    if (stmt === undefined) {
-      stmt = this.#db.prepare<unknown[], TaskRow>(
-        `SELECT * FROM tasks WHERE ${dueWhere(queueCount)}
-          ORDER BY priority DESC, eta, created_at, seq
-          LIMIT ?`,
-      );
-      this.#due.set(queueCount, stmt);
-    }
-    return stmt;
+    const due = this.#prepared<{ one: number }>(
+      'anyDue',
+      queues.length,
+      (q) =>
+        `SELECT 1 AS one FROM tasks WHERE state IN ${WAITING_STATES_SQL} AND queue IN (${q}) AND eta <= ?
+       UNION ALL
+       SELECT 1 AS one FROM tasks WHERE state = 'STARTED' AND queue IN (${q}) AND lock_until < ?
+       LIMIT 1`,
+    );
+    return due.get(...queues, now, ...queues, now) !== undefined;
   }
 
   nextDue(queues: readonly string[], now: number): number | undefined {
-    let stmt = this.#nextDue.get(queues.length);
-    if (stmt === undefined) {
-      stmt = this.#db.prepare<unknown[], { due: number | null }>(
-        `SELECT MIN(eta) AS due FROM tasks
-          WHERE state IN ${WAITING_STATES_SQL} AND queue IN (${placeholders(queues.length)})`,
-      );
-      this.#nextDue.set(queues.length, stmt);
-    }
-    const due = stmt.get(...queues)?.due ?? null;
+    const next = this.#prepared<{ due: number | null }>(
+      'nextDue',
+      queues.length,
+      (q) => `SELECT MIN(eta) AS due FROM tasks WHERE state IN ${WAITING_STATES_SQL} AND queue IN (${q})`,
+    );
+    const due = next.get(...queues)?.due ?? null;
     return due === null ? undefined : Math.max(0, due - now);
   }
-}
 
-/** Due tasks of the queues (parameters: the queues, then `now` twice). A STARTED task is due again once its lock has run out (its worker died or stalled). */
-function dueWhere(queueCount: number): string {
-  return `state IN ${ACTIVE_STATES_SQL} AND queue IN (${placeholders(queueCount)})
-    AND ((state <> 'STARTED' AND eta <= ?) OR (state = 'STARTED' AND lock_until < ?))`;
+  /** One statement per kind and number of queues, prepared on first use. */
+  #prepared<R>(kind: string, queueCount: number, sql: (q: string) => string): Stmt<unknown[], R> {
+    const key = `${kind}:${queueCount}`;
+    let stmt = this.#statements.get(key);
+    if (stmt === undefined) {
+      stmt = this.#db.prepare<unknown[], unknown>(sql(placeholders(queueCount)));
+      this.#statements.set(key, stmt);
+    }
+    return stmt as Stmt<unknown[], R>;
+  }
 }
 
 export function placeholders(n: number): string {

@@ -4,14 +4,24 @@ import type { Json, TaskError, TaskProgress, TaskRecord, TaskState } from '../ta
  * Version of the schema below, kept in `PRAGMA user_version`. A file with a higher version was
  * written by a newer pyros-ts and is refused rather than half-understood.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
- * The SQL list of states `reserve` looks at. Written out literally (not bound) because SQLite only
- * uses a partial index when the query repeats the index's WHERE term word for word.
+ * Statements that bring a file of an older version to the one of {@link SCHEMA_SQL}, run before
+ * it (which then creates what is missing).
+ * v1 → v2: STARTED tasks left the `tasks_ready` index for `tasks_locked`. Kept in one index, the
+ * running tasks sorted before the waiting ones (their eta is older), and every reserve stepped
+ * over all of them, reading each row for its lock, before finding a due task.
  */
-export const ACTIVE_STATES_SQL = "('PENDING', 'SCHEDULED', 'RETRY', 'STARTED')";
-/** States a task waits in until it is due (what `purge` deletes and `nextDue` looks at). */
+export const MIGRATIONS_SQL: Readonly<Record<number, string>> = {
+  1: 'DROP INDEX IF EXISTS tasks_ready;',
+};
+
+/**
+ * The SQL list of states a task waits in until it is due (what `reserve` takes, `purge` deletes
+ * and `nextDue` looks at). Written out literally (not bound) because SQLite only uses a partial
+ * index when the query repeats the index's WHERE term word for word.
+ */
 export const WAITING_STATES_SQL = "('PENDING', 'SCHEDULED', 'RETRY')";
 export const FINAL_STATES_SQL = "('SUCCESS', 'FAILURE', 'REVOKED', 'EXPIRED')";
 
@@ -45,13 +55,16 @@ CREATE TABLE IF NOT EXISTS tasks (
   finished_at      INTEGER
 );
 
--- reserve: only tasks that can still run are indexed, in the order reserve hands them out, so
--- finished tasks (the bulk of the table) cost nothing and a one-queue reserve reads no more than
--- it needs.
+-- reserve: only waiting tasks are indexed, in the order reserve hands them out, so finished and
+-- running tasks cost nothing and a one-queue reserve reads no more than it needs.
 CREATE INDEX IF NOT EXISTS tasks_ready ON tasks (queue, priority DESC, eta, created_at, seq)
-  WHERE state IN ${ACTIVE_STATES_SQL};
+  WHERE state IN ${WAITING_STATES_SQL};
 
--- nextDue: earliest eta of the waiting tasks of a queue.
+-- reserve: running tasks whose lock ran out (their worker died or stalled).
+CREATE INDEX IF NOT EXISTS tasks_locked ON tasks (queue, lock_until)
+  WHERE state = 'STARTED';
+
+-- nextDue and the idle check of reserve: earliest eta of the waiting tasks of a queue.
 CREATE INDEX IF NOT EXISTS tasks_waiting_eta ON tasks (queue, eta)
   WHERE state IN ${WAITING_STATES_SQL};
 

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { TaskState } from '../task-record.js';
 import {
   FINAL_STATES_SQL,
+  MIGRATIONS_SQL,
   SCHEMA_SQL,
   SCHEMA_VERSION,
   type TaskRow,
@@ -21,6 +22,11 @@ export function migrate(db: Db, path: string): void {
       );
     }
     if (version < SCHEMA_VERSION) {
+      // A new file has version 0: nothing to migrate, SCHEMA_SQL creates it all.
+      for (let v = version; v > 0 && v < SCHEMA_VERSION; v += 1) {
+        const step = MIGRATIONS_SQL[v];
+        if (step !== undefined) db.exec(step);
+      }
       db.exec(SCHEMA_SQL);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }

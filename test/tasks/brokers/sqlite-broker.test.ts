@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { BROKER_ENV, DEFAULT_BROKER_URL, openBroker } from '../../../src/tasks/brokers/broker-url.js';
 import { SqliteBroker } from '../../../src/tasks/brokers/sqlite-broker.js';
+import { SCHEMA_VERSION } from '../../../src/tasks/brokers/sqlite-schema.js';
 import { brokerConformance, newTask } from './conformance.js';
 import type { WorkerReport } from './fixtures/reserve-worker.js';
 import { runWorkerProcesses } from './worker-processes.js';
@@ -96,7 +97,7 @@ describe('SqliteBroker', () => {
     const raw = new Database(path, { readonly: true });
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-      assert.equal(raw.pragma('user_version', { simple: true }), 1);
+      assert.equal(raw.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     } finally {
       raw.close();
     }
@@ -218,6 +219,49 @@ describe('SqliteBroker', () => {
     raw.pragma('user_version = 99');
     raw.close();
     assert.throws(() => SqliteBroker.open(path), /schema version 99 is newer/);
+  });
+
+  it('migrates a version 1 file: its tasks kept, running tasks moved out of the ready index', async () => {
+    const path = tempDb();
+    const first = SqliteBroker.open(path);
+    const running = newTask({ createdAt: T });
+    const waiting = newTask({ createdAt: T + 1 });
+    await first.enqueue(running, T);
+    await first.enqueue(waiting, T);
+    assert.equal((await first.reserve(['default'], 'w1', 1000, 1, T))[0]?.id, running.id);
+    await first.close();
+    // What version 1 left in the file: one ready index holding running tasks too.
+    const raw = new Database(path);
+    raw.exec(`DROP INDEX tasks_ready; DROP INDEX tasks_locked;
+      CREATE INDEX tasks_ready ON tasks (queue, priority DESC, eta, created_at, seq)
+        WHERE state IN ('PENDING', 'SCHEDULED', 'RETRY', 'STARTED');`);
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const second = SqliteBroker.open(path);
+    try {
+      assert.equal((await second.get(running.id))?.state, 'STARTED');
+      assert.equal((await second.get(waiting.id))?.state, 'PENDING');
+      // Once its lock (1 s) has run out, the running task is due again, in the order of both.
+      const taken = await second.reserve(['default'], 'w2', 1000, 5, T + 2000);
+      assert.deepEqual(
+        taken.map((t) => t.id),
+        [running.id, waiting.id],
+      );
+    } finally {
+      await second.close();
+    }
+    const check = new Database(path, { readonly: true });
+    try {
+      assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      const ready = check
+        .prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'tasks_ready'")
+        .get();
+      assert.ok(ready !== undefined && !ready.sql.includes('STARTED'), ready?.sql);
+      assert.ok(check.prepare("SELECT 1 FROM sqlite_master WHERE name = 'tasks_locked'").get() !== undefined);
+    } finally {
+      check.close();
+    }
   });
 });
 

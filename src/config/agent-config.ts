@@ -72,6 +72,8 @@ export class AgentConfig {
   readonly agents: ReadonlyMap<string, AgentEndpoint>;
   /** The task broker URL of `[DEFAULT]`, a relative sqlite path made relative to the file's folder. */
   readonly broker: string | undefined;
+  /** The observatory settings file of `[DEFAULT]` (key `observatory`), absolute. */
+  readonly observatory: string | undefined;
 
   /**
    * Builds a config from endpoints already validated (e.g. in tests or for an in-memory setup).
@@ -79,8 +81,14 @@ export class AgentConfig {
    *
    * @throws ConfigError when two endpoints have the same name.
    */
-  constructor(file: string, agents: Iterable<AgentEndpoint>, options: { broker?: string | undefined } = {}) {
+  constructor(
+    file: string,
+    agents: Iterable<AgentEndpoint>,
+    options: { broker?: string | undefined; observatory?: string | undefined } = {},
+  ) {
     this.file = resolve(file);
+    this.observatory =
+      options.observatory === undefined ? undefined : resolve(dirname(this.file), options.observatory);
     const b = options.broker;
     // A sqlite path in the file means "beside this file", wherever the command runs from.
     this.broker =
@@ -131,7 +139,10 @@ export class AgentConfig {
     checkDefaults(doc);
     const defaultSecret = process.env[SECRET_ENV] || undefined;
     const agents = [...doc.sections.keys()].map((name) => agentEndpoint(doc, name, { defaultSecret }));
-    return new AgentConfig(path, agents, { broker: doc.defaults.broker });
+    return new AgentConfig(path, agents, {
+      broker: doc.defaults.broker,
+      observatory: doc.defaults.observatory,
+    });
   }
 
   /** The agent names, in file order. */

@@ -35,6 +35,8 @@ export interface AgentEndpoint {
   readonly concurrency: number;
   /** Key `broker`: the task broker URL (`sqlite:PATH` or `redis://HOST:PORT/DB`) for task calls; usually set in `[DEFAULT]`. */
   readonly broker?: string;
+  /** Key `observatory`: the observatory settings file (`observatory.ini`), relative to the config file's folder; usually set in `[DEFAULT]`. */
+  readonly observatory?: string;
 }
 
 /** Thrown by the value parsers below; {@link readField} adds the location. */
@@ -124,6 +126,12 @@ const FIELDS: { readonly [F in keyof Required<Configurable>]: FieldSpec<Configur
     key: 'broker',
     expected: 'sqlite:PATH or redis://HOST:PORT/DB',
     parse: parseBrokerUrl,
+    absent: { value: undefined },
+  },
+  observatory: {
+    key: 'observatory',
+    expected: 'a file path',
+    parse: nonEmpty,
     absent: { value: undefined },
   },
 };

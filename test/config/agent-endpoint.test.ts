@@ -107,6 +107,7 @@ describe('agentEndpoint: values', () => {
         'ip',
         'max_message_bytes',
         'module',
+        'observatory',
         'protocol',
         'receive_port',
         'secret',

@@ -1,0 +1,71 @@
+import type { AgentConfig } from '../../config/agent-config.js';
+import { currentNight } from '../agents/planning-window.js';
+import { loadSite } from '../astro/site-file.js';
+import { loadObservatorySettings } from '../settings/observatory-settings.js';
+import { getSetting, openObservatoryDb, setSetting } from '../store/observatory-db.js';
+import { exportClock, parseTime } from './clock-from-env.js';
+import { RealClock } from './real-clock.js';
+import { SimClock } from './sim-clock.js';
+
+/** How often the host records the simulated time, so that `--sim-start resume` continues from it (real ms). */
+const SAVE_EVERY_MS = 500;
+const SAVED_KEY = 'clock.simulated';
+
+/** A simulated clock shared by the host's threads, its time saved in the observatory database. */
+export interface SimSession {
+  readonly clock: SimClock;
+  /** Stops saving (the last time is saved first). */
+  stop(): void;
+}
+
+/**
+ * Starts the simulated clock of `pyros start --sim-start WHEN --speed N` and exports it to the
+ * environment (every agent thread and task worker started afterwards reads the same time).
+ * WHEN is an ISO time or ms since the epoch, `tonight` (the coming night's sunset at the site, or
+ * now if the night has begun), or `resume` (where the last simulated run of this observatory
+ * stopped, at its speed unless `speed` is given). One line naming what is wrong otherwise.
+ */
+export function startSimSession(config: AgentConfig, when: string, speed: number | undefined): SimSession {
+  if (config.observatory === undefined) {
+    throw new Error(`--sim-start needs the observatory: ${config.file} has no [DEFAULT] observatory key`);
+  }
+  const settings = loadObservatorySettings(config.observatory);
+  const db = openObservatoryDb(settings.paths.database);
+  let start: number;
+  let rate = speed ?? 1;
+  if (when === 'resume') {
+    const saved = getSetting(db, SAVED_KEY);
+    if (saved === undefined) {
+      db.close();
+      throw new Error(`--sim-start resume: no simulated run recorded in ${settings.paths.database}`);
+    }
+    const { now, speed: savedSpeed } = JSON.parse(saved) as { now: number; speed: number };
+    start = now;
+    rate = speed ?? savedSpeed;
+  } else if (when === 'tonight') {
+    const real = new RealClock().now();
+    const site = loadSite(settings.paths.siteFile);
+    start = Math.max(real, currentNight(site, real).sunset ?? real);
+  } else {
+    start = parseTime(when, '--sim-start');
+  }
+  if (!(rate > 0) || !Number.isFinite(rate)) {
+    db.close();
+    throw new Error(`--speed: expected a number > 0, got ${rate}`);
+  }
+  const clock = new SimClock(start, rate);
+  exportClock(clock);
+  const save = (): void =>
+    setSetting(db, SAVED_KEY, JSON.stringify({ now: clock.now(), speed: clock.speed }));
+  save();
+  const timer = setInterval(save, SAVE_EVERY_MS);
+  timer.unref();
+  return {
+    clock,
+    stop: () => {
+      clearInterval(timer);
+      save();
+      db.close();
+    },
+  };
+}

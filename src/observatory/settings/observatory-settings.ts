@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../../config/config-error.js';
+import { parseIni } from '../../config/ini-parser.js';
+import type { ExposureSpec } from '../scheduler/request.js';
+import { bool, type KeySpec, num, optionalStr, readSection, type SectionValues, str } from './ini-section.js';
+
+/** `FILTER:SECONDSxCOUNT, ...`, e.g. `R:60x3, V:60x3`. */
+export function parseExposures(raw: string): ExposureSpec[] {
+  return raw.split(',').map((part) => {
+    const m = /^\s*([A-Za-z0-9_-]+)\s*:\s*(\d+(?:\.\d+)?)\s*x\s*(\d+)\s*$/.exec(part);
+    if (m === null) throw new Error(`"${part.trim()}" is not FILTER:SECONDSxCOUNT (e.g. R:60x3)`);
+    const [, filter, seconds, count] = m as unknown as [string, string, string, string];
+    if (Number(seconds) <= 0 || Number(count) < 1)
+      throw new Error(`"${part.trim()}": seconds and count must be > 0`);
+    return { filter, exposureS: Number(seconds), count: Number(count) };
+  });
+}
+
+function exposures(absent: ExposureSpec[]): KeySpec<ExposureSpec[]> {
+  return { absent, parse: parseExposures };
+}
+
+/** `HOST:PORT`, or absent. */
+function hostPort(): KeySpec<{ host: string; port: number } | undefined> {
+  return {
+    absent: undefined,
+    parse: (raw) => {
+      const m = /^(.+):(\d{1,5})$/.exec(raw);
+      const port = Number(m?.[2]);
+      if (m === null || port < 1 || port > 65535) throw new Error('expected HOST:PORT');
+      return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port };
+    },
+  };
+}
+
+const SPEC = {
+  observatory: {
+    name: str('pyros-ts observatory'),
+    telescope: str('pyros-sim'),
+    site_file: str('site.ini'),
+    data_dir: str('pyros-data'),
+    routine_requests: optionalStr(),
+    weather: str('clear'),
+  },
+  alert_manager: {
+    vtp_port: num(0, 0, 65535),
+    vtp_host: str('127.0.0.1'),
+    vtp_subscribe: hostPort(),
+    max_age_s: num(86_400, 0),
+    observe_test: bool(false),
+    priority: num(100, 0),
+    exposures: exposures([{ filter: 'R', exposureS: 60, count: 5 }]),
+    window_h: num(12, 0.1),
+  },
+  scheduler: {
+    replan_every_s: num(1800, 10),
+    step_s: num(300, 10),
+  },
+  majordome: {
+    preempt: bool(true),
+  },
+  observation_manager: {
+    slew_rate_deg_s: num(3, 0.01),
+    settle_s: num(5, 0),
+    readout_s: num(5, 0),
+    filter_change_s: num(3, 0),
+    dome_open_s: num(60, 0),
+    dome_close_s: num(60, 0),
+    image_size: num(512, 16, 8192),
+    safety_check_s: num(10, 0.1),
+  },
+  monitoring: {
+    poll_s: num(60, 0.1),
+    good_after_s: num(1200, 0),
+    max_wind_mps: num(15, 0),
+    max_cloud_pct: num(80, 0, 100),
+  },
+  analyzer: {
+    workers: num(1, 0, 16),
+  },
+} as const;
+
+type Spec = typeof SPEC;
+
+/** The observatory's settings file (`observatory.ini`), typed, paths made absolute. */
+export type ObservatorySettings = { readonly [S in keyof Spec]: SectionValues<Spec[S]> } & {
+  /** The file the settings came from (absolute), or undefined for the defaults. */
+  readonly file: string | undefined;
+  readonly paths: {
+    readonly siteFile: string;
+    readonly dataDir: string;
+    readonly database: string;
+    readonly images: string;
+    readonly routineRequests: string | undefined;
+    /** A scenario file, or undefined when `weather` names a built-in scenario. */
+    readonly weatherFile: string | undefined;
+  };
+};
+
+const BUILTIN_WEATHER = new Set(['clear', 'clouds', 'rain', 'wind']);
+
+/**
+ * Reads `observatory.ini`: one section per agent plus `[observatory]`; relative paths are
+ * relative to the file's folder. Throws a ConfigError naming file, line, section and key.
+ */
+export function loadObservatorySettings(file: string): ObservatorySettings {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      { file: path },
+      `cannot read the observatory settings: ${(error as Error).message}`,
+    );
+  }
+  const doc = parseIni(text, path);
+  for (const section of doc.sections.keys()) {
+    if (!(section in SPEC)) {
+      throw new ConfigError(
+        { file: path, section, line: doc.sections.get(section)?.line },
+        `unknown section (known: ${Object.keys(SPEC).join(', ')})`,
+      );
+    }
+  }
+  const values = Object.fromEntries(
+    Object.entries(SPEC).map(([name, spec]) => [name, readSection(doc, name, spec)]),
+  ) as { [S in keyof Spec]: SectionValues<Spec[S]> };
+  const base = dirname(path);
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
+  const dataDir = abs(values.observatory.data_dir);
+  const routine = values.observatory.routine_requests;
+  const weather = values.observatory.weather;
+  return {
+    ...values,
+    file: path,
+    paths: {
+      siteFile: abs(values.observatory.site_file),
+      dataDir,
+      database: resolve(dataDir, 'observatory.db'),
+      images: resolve(dataDir, 'images'),
+      routineRequests: routine === undefined ? undefined : abs(routine),
+      weatherFile: BUILTIN_WEATHER.has(weather) ? undefined : abs(weather),
+    },
+  };
+}

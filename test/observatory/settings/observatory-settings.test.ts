@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ConfigError } from '../../../src/config/config-error.js';
+import {
+  loadObservatorySettings,
+  parseExposures,
+} from '../../../src/observatory/settings/observatory-settings.js';
+import { SHIPPED } from '../observatory-fixture.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pyros-settings-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(text: string): string {
+  const file = join(dir, `obs-${Math.random().toString(36).slice(2)}.ini`);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('observatory settings', () => {
+  it('loads the shipped file, paths relative to it', () => {
+    const s = loadObservatorySettings(join(SHIPPED, 'observatory.ini'));
+    assert.equal(s.paths.siteFile, join(SHIPPED, 'site.ini'));
+    assert.equal(s.paths.database, join(SHIPPED, '..', 'pyros-data', 'observatory.db'));
+    assert.equal(s.alert_manager.vtp_port, 8098);
+    assert.deepEqual(s.alert_manager.exposures, [{ filter: 'R', exposureS: 60, count: 5 }]);
+    assert.equal(s.paths.weatherFile, undefined);
+  });
+
+  it('gives defaults for what is absent', () => {
+    const s = loadObservatorySettings(write('[monitoring]\npoll_s = 5\n'));
+    assert.equal(s.monitoring.poll_s, 5);
+    assert.equal(s.monitoring.good_after_s, 1200);
+    assert.equal(s.alert_manager.observe_test, false);
+    assert.equal(s.alert_manager.vtp_subscribe, undefined);
+  });
+
+  it('names file, line, section and key of an unknown key', () => {
+    const file = write('[scheduler]\nreplan_every_s = 60\nreplan_evry_s = 60\n');
+    assert.throws(
+      () => loadObservatorySettings(file),
+      (e: Error) =>
+        e instanceof ConfigError && e.message.startsWith(`${file}:3: [scheduler] replan_evry_s: unknown key`),
+    );
+  });
+
+  it('refuses a bad value, an unknown section and a bad HOST:PORT', () => {
+    assert.throws(
+      () => loadObservatorySettings(write('[monitoring]\npoll_s = soon\n')),
+      /poll_s: "soon": expected a number/,
+    );
+    assert.throws(() => loadObservatorySettings(write('[weather]\nx = 1\n')), /\[weather\] unknown section/);
+    assert.throws(
+      () => loadObservatorySettings(write('[alert_manager]\nvtp_subscribe = nowhere\n')),
+      /vtp_subscribe: "nowhere": expected HOST:PORT/,
+    );
+    assert.throws(
+      () => loadObservatorySettings(join(dir, 'missing.ini')),
+      /cannot read the observatory settings/,
+    );
+  });
+
+  it('parses exposure lists', () => {
+    assert.deepEqual(parseExposures('R:60x3, V:30.5x1'), [
+      { filter: 'R', exposureS: 60, count: 3 },
+      { filter: 'V', exposureS: 30.5, count: 1 },
+    ]);
+    assert.throws(() => parseExposures('R:60'), /"R:60" is not FILTER:SECONDSxCOUNT/);
+    assert.throws(() => parseExposures('R:0x3'), /must be > 0/);
+  });
+});

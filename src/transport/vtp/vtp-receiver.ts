@@ -1,0 +1,139 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { createLogger, type Logger } from '../../logging/logger.js';
+import { buildAck, buildIamAlive, buildNak } from './transport-messages.js';
+import { DEFAULT_MAX_VTP_FRAME_BYTES, encodeVtpFrame, VtpFrameError, VtpFrameReader } from './vtp-frame.js';
+import { classifyVtpPayload, type VtpEvent, type VtpEventHandler } from './vtp-payload.js';
+
+/** Options of {@link VtpReceiver}. */
+export interface VtpReceiverOptions {
+  /** Default 127.0.0.1; "0.0.0.0" to accept authors from elsewhere. */
+  readonly host?: string;
+  /** 0: any free port (read `port` once listening). */
+  readonly port: number;
+  /** Our IVORN, the Response of our acks and naks. */
+  readonly localIvorn: string;
+  readonly onEvent: VtpEventHandler;
+  readonly maxFrameBytes?: number;
+  /** A connection with nothing to say for this long (ms) is closed. Default 20 000 (Comet's). */
+  readonly idleTimeoutMs?: number;
+  /** Connections beyond this many are refused. Default 16. */
+  readonly maxConnections?: number;
+  readonly log?: Logger;
+}
+
+/**
+ * A VTP receiver (Comet's VOEventReceiver): authors connect and submit framed events, one or
+ * more per connection. Each event goes to `onEvent` in arrival order and is answered with an
+ * ack once the handler has resolved, or a nak saying why (the handler threw, or the frame is not a
+ * VOEvent). An over-long length prefix closes that connection with one log line; the server keeps
+ * serving everyone else.
+ */
+export class VtpReceiver {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly log: Logger;
+
+  private constructor(private readonly opts: VtpReceiverOptions) {
+    this.log = opts.log ?? createLogger('vtp-receiver');
+    // Half-open allowed: an author may end its side right after its event and still read the ack.
+    this.server = createServer({ allowHalfOpen: true }, (socket) => this.serve(socket));
+    this.server.maxConnections = opts.maxConnections ?? 16;
+    this.server.on('drop', (d) =>
+      this.log.warn(
+        `VTP ${d?.remoteAddress}:${d?.remotePort}: refused, ${this.server.maxConnections} connections open`,
+      ),
+    );
+  }
+
+  /** Starts a receiver; resolves once it listens. */
+  static async listen(opts: VtpReceiverOptions): Promise<VtpReceiver> {
+    const r = new VtpReceiver(opts);
+    await new Promise<void>((resolve, reject) => {
+      r.server.once('error', reject);
+      r.server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
+        r.server.off('error', reject);
+        resolve();
+      });
+    });
+    r.log.info(`VTP receiver listening on ${opts.host ?? '127.0.0.1'}:${r.port}`);
+    return r;
+  }
+
+  /** The port it listens on. */
+  get port(): number {
+    const a = this.server.address();
+    return typeof a === 'object' && a !== null ? a.port : 0;
+  }
+
+  /** Stops listening and closes every connection. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private serve(socket: Socket): void {
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    const reader = new VtpFrameReader(this.opts.maxFrameBytes ?? DEFAULT_MAX_VTP_FRAME_BYTES);
+    const idleMs = this.opts.idleTimeoutMs ?? 20_000;
+    let replies: Promise<void> = Promise.resolve();
+    let pending = 0;
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => {}); // a reset by the author: 'close' follows
+    socket.setTimeout(idleMs, () => {
+      // Waiting for our own handler is not the author's idleness.
+      if (pending > 0) return;
+      this.log.info(`VTP ${peer}: idle for ${idleMs} ms, closed`);
+      socket.destroy();
+    });
+    const reply = (xml: string) => {
+      if (!socket.destroyed && socket.writable) socket.write(encodeVtpFrame(xml));
+    };
+    const enqueue = (work: () => Promise<void> | void) => {
+      pending++;
+      replies = replies
+        .then(work)
+        .catch((err: Error) => this.log.error(`VTP ${peer}: ${err.message}`))
+        .finally(() => pending--);
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      reader.push(chunk);
+      try {
+        for (let body = reader.next(); body !== undefined; body = reader.next()) {
+          const p = classifyVtpPayload(body, reader.maxFrameBytes);
+          if (p.kind === 'voevent') {
+            enqueue(() => this.handle(p.xml, { ivorn: p.ivorn, role: p.role, peer }, reply));
+          } else if (p.kind === 'invalid') {
+            this.log.warn(`VTP ${peer}: nak: ${p.reason}`);
+            enqueue(() => reply(buildNak(this.opts.localIvorn, p.ivorn ?? '', p.reason)));
+          } else if (p.message.role === 'iamalive') {
+            enqueue(() => reply(buildIamAlive(this.opts.localIvorn, p.message.origin ?? '')));
+          } else {
+            this.log.info(`VTP ${peer}: transport ${p.message.role} ignored`);
+          }
+        }
+      } catch (err) {
+        if (!(err instanceof VtpFrameError)) throw err;
+        this.log.warn(`VTP ${peer}: ${err.message}; connection closed`);
+        socket.destroy();
+      }
+    });
+    // The author has said everything: answer what is pending, then close our side.
+    socket.on('end', () => {
+      void replies.then(() => socket.end());
+    });
+  }
+
+  private async handle(xml: string, event: VtpEvent, reply: (xml: string) => void) {
+    try {
+      await this.opts.onEvent(xml, event);
+      reply(buildAck(this.opts.localIvorn, event.ivorn));
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.log.warn(`VTP ${event.peer}: nak ${event.ivorn}: ${reason.split('\n')[0]}`);
+      reply(buildNak(this.opts.localIvorn, event.ivorn, reason));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import {
+  HorizonFromVector,
+  MakeTime,
+  Observer,
+  RotateVector,
+  Rotation_EQJ_HOR,
+  Spherical,
+  VectorFromSphere,
+} from 'astronomy-engine';
+import type { Equatorial, Site } from '../astro/coordinates.js';
+
+/**
+ * The apparent altitude (degrees, with standard refraction) of a J2000 position seen from `site`
+ * at `time` (ms since the epoch). Apparent rather than geometric, so that the telescope never
+ * refuses a target a geometric planner judged just above its limit.
+ */
+export function altitudeDeg(site: Site, target: Equatorial, time: number): number {
+  const when = MakeTime(new Date(time));
+  const observer = new Observer(site.latitudeDeg, site.longitudeDeg, site.heightM);
+  const j2000 = VectorFromSphere(new Spherical(target.decDeg, target.raDeg, 1), when);
+  const horizontal = RotateVector(Rotation_EQJ_HOR(when, observer), j2000);
+  return HorizonFromVector(horizontal, 'normal').lat;
+}
+
+/** The angle between two positions on the sky, degrees (haversine: exact for small angles too). */
+export function separationDeg(a: Equatorial, b: Equatorial): number {
+  const rad = Math.PI / 180;
+  const dDec = (b.decDeg - a.decDeg) * rad;
+  const dRa = (b.raDeg - a.raDeg) * rad;
+  const h =
+    Math.sin(dDec / 2) ** 2 + Math.cos(a.decDeg * rad) * Math.cos(b.decDeg * rad) * Math.sin(dRa / 2) ** 2;
+  return (2 * Math.asin(Math.min(1, Math.sqrt(h)))) / rad;
+}
+
+/** The point a fraction `f` (0–1) of the way from `a` to `b` along the great circle. */
+export function interpolateDeg(a: Equatorial, b: Equatorial, f: number): Equatorial {
+  const rad = Math.PI / 180;
+  const angle = separationDeg(a, b) * rad;
+  // Antipodes have no single great circle between them: jump at half way.
+  if (angle < 1e-12 || Math.sin(angle) < 1e-12) return f < 0.5 ? a : b;
+  const toVector = (p: Equatorial): [number, number, number] => [
+    Math.cos(p.decDeg * rad) * Math.cos(p.raDeg * rad),
+    Math.cos(p.decDeg * rad) * Math.sin(p.raDeg * rad),
+    Math.sin(p.decDeg * rad),
+  ];
+  const va = toVector(a);
+  const vb = toVector(b);
+  const wa = Math.sin((1 - f) * angle) / Math.sin(angle);
+  const wb = Math.sin(f * angle) / Math.sin(angle);
+  const [x, y, z] = [0, 1, 2].map((i) => wa * (va[i] as number) + wb * (vb[i] as number)) as [
+    number,
+    number,
+    number,
+  ];
+  const ra = (Math.atan2(y, x) / rad + 360) % 360;
+  return { raDeg: ra, decDeg: Math.atan2(z, Math.hypot(x, y)) / rad };
+}
+
+/** Why `p` is not a sky position, or undefined if it is one. */
+export function invalidPosition(p: Equatorial): string | undefined {
+  if (!Number.isFinite(p.raDeg) || p.raDeg < 0 || p.raDeg >= 360) return `ra ${p.raDeg} not in [0, 360)`;
+  if (!Number.isFinite(p.decDeg) || p.decDeg < -90 || p.decDeg > 90)
+    return `dec ${p.decDeg} not in [-90, 90]`;
+  return undefined;
+}

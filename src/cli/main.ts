@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerAlert } from './commands/alert.js';
+import { registerNight } from './commands/night.js';
 import { registerSend } from './commands/send.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
@@ -21,5 +23,7 @@ registerSend(program);
 registerStatus(program);
 registerWorker(program);
 registerTasks(program);
+registerAlert(program);
+registerNight(program);
 
 await runCli(program, process.argv);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { AgentConfig, resolveConfigPath } from '../../config/agent-config.js';
 import { runHost } from '../../host/launcher.js';
+import { startSimSession } from '../../observatory/clock/sim-session.js';
 import { applyConfigOption } from '../run-cli.js';
 
 export function registerStart(program: Command): void {
@@ -15,11 +17,39 @@ export function registerStart(program: Command): void {
       'config file (default: $PYROS_AGENT_CONFIG, then ./pyros_agent_config.ini)',
     )
     .option('--grace <ms>', 'how long agents get to stop after SIGINT/SIGTERM', '5000')
-    .action(async (apps: string[], opts: { config?: string; grace: string }) => {
-      applyConfigOption(opts.config);
-      const graceMs = Number(opts.grace);
-      if (!Number.isInteger(graceMs) || graceMs < 0)
-        throw new Error(`--grace: "${opts.grace}" is not a whole number of ms`);
-      process.exitCode = await runHost({ apps, graceMs });
-    });
+    .option(
+      '--sim-start <when>',
+      'run on a simulated clock from WHEN: an ISO time, "tonight" (the coming sunset at the site) or "resume" (where the last simulated run stopped)',
+    )
+    .option(
+      '--speed <n>',
+      "simulated seconds per real second (with --sim-start; default 1, or the resumed run's)",
+    )
+    .action(
+      async (apps: string[], opts: { config?: string; grace: string; simStart?: string; speed?: string }) => {
+        applyConfigOption(opts.config);
+        const graceMs = Number(opts.grace);
+        if (!Number.isInteger(graceMs) || graceMs < 0)
+          throw new Error(`--grace: "${opts.grace}" is not a whole number of ms`);
+        if (opts.speed !== undefined && opts.simStart === undefined)
+          throw new Error('--speed needs --sim-start');
+        const speed = opts.speed === undefined ? undefined : Number(opts.speed);
+        if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
+          throw new Error(`--speed: "${opts.speed}" is not a number > 0`);
+        const sim =
+          opts.simStart === undefined
+            ? undefined
+            : startSimSession(AgentConfig.load(resolveConfigPath()), opts.simStart, speed);
+        if (sim !== undefined) {
+          process.stderr.write(
+            `simulated clock: ${new Date(sim.clock.start).toISOString()} at ${sim.clock.speed}x\n`,
+          );
+        }
+        try {
+          process.exitCode = await runHost({ apps, graceMs });
+        } finally {
+          sim?.stop();
+        }
+      },
+    );
 }

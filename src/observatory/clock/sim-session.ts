@@ -1,4 +1,5 @@
 import type { AgentConfig } from '../../config/agent-config.js';
+import { WEATHER_START_KEY } from '../agents/observatory-devices.js';
 import { currentNight } from '../agents/planning-window.js';
 import { loadSite } from '../astro/site-file.js';
 import { loadObservatorySettings } from '../settings/observatory-settings.js';
@@ -55,6 +56,8 @@ export function startSimSession(config: AgentConfig, when: string, speed: number
   }
   const clock = new SimClock(start, rate);
   exportClock(clock);
+  // A new simulated night: the weather scenario's relative times count from its start.
+  if (when !== 'resume') setSetting(db, WEATHER_START_KEY, String(start));
   const save = (): void =>
     setSetting(db, SAVED_KEY, JSON.stringify({ now: clock.now(), speed: clock.speed }));
   save();

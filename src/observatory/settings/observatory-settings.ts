@@ -98,7 +98,7 @@ export type ObservatorySettings = { readonly [S in keyof Spec]: SectionValues<Sp
   };
 };
 
-const BUILTIN_WEATHER = new Set(['clear', 'clouds', 'rain', 'wind']);
+const BUILTIN_WEATHER = new Set(['clear', 'clouds', 'rain', 'wind', 'shower']);
 
 /**
  * Reads `observatory.ini`: one section per agent plus `[observatory]`; relative paths are

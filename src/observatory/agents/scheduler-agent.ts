@@ -1,0 +1,97 @@
+import { Agent } from '../../agent/agent.js';
+import { defineApp } from '../../host/app.js';
+import { Msg } from '../messages.js';
+import type { ObservatoryContext } from '../observatory-context.js';
+import { planNight } from '../scheduler/planner.js';
+import { loadRoutineRequests } from '../scheduler/routine-requests.js';
+import { ObservatoryAgent } from './observatory-agent.js';
+import { planningWindow } from './planning-window.js';
+
+/**
+ * Plans the night from the open requests (routine ones from the routine file, alert ones from the
+ * alert manager) and replans whenever something changes: a new or retracted alert, the weather,
+ * an observation finished or failed, and every `replan_every_s` of observatory time.
+ */
+export class SchedulerAgent extends ObservatoryAgent {
+  #weatherOk = true;
+
+  constructor(ctx?: ObservatoryContext) {
+    super(Agent.SCHEDULER, ctx);
+    const replan = (): Promise<unknown> => this.replan();
+    this.actionsByMessage[Msg.NEW_ALERT] = replan;
+    this.actionsByMessage[Msg.ALERT_RETRACTED] = replan;
+    this.actionsByMessage[Msg.OBS_FINISHED] = replan;
+    this.actionsByMessage[Msg.OBS_FAILED] = replan;
+    this.actionsByMessage[Msg.REPLAN] = replan;
+    this.actionsByMessage[Msg.BAD_WEATHER] = () => {
+      this.#weatherOk = false;
+      return this.replan();
+    };
+    this.actionsByMessage[Msg.GOOD_WEATHER] = () => {
+      this.#weatherOk = true;
+      return this.replan();
+    };
+  }
+
+  protected override async work(): Promise<void> {
+    const file = this.ctx.settings.paths.routineRequests;
+    if (file !== undefined) {
+      const now = this.ctx.clock.now();
+      const added = loadRoutineRequests(file, now).filter((r) => this.ctx.requests.insert(r, now)).length;
+      this.log.info(`routine requests: ${added} new from ${file}`);
+    }
+    await this.replan();
+    this.everyClock(this.ctx.settings.scheduler.replan_every_s * 1000, () => this.replan());
+  }
+
+  /** Plans from now with the open requests, stores the plan, and tells the majordome. */
+  async replan(): Promise<{ version: number; blocks: number }> {
+    const { clock, settings, site, requests, plan } = this.ctx;
+    const now = clock.now();
+    const open = requests.inStates(['pending', 'scheduled']);
+    const window = planningWindow(site, now);
+    const om = settings.observation_manager;
+    const blocks = planNight({
+      site,
+      requests: open,
+      from: window.from,
+      until: window.until,
+      now,
+      overheads: {
+        slewDegPerS: om.slew_rate_deg_s,
+        settleS: om.settle_s,
+        readoutS: om.readout_s,
+        filterChangeS: om.filter_change_s,
+      },
+      stepS: settings.scheduler.step_s,
+    });
+    const planned = new Set(blocks.map((b) => b.requestId));
+    const version = this.ctx.db.transaction(() => {
+      for (const r of open) {
+        const next = planned.has(r.id) ? 'scheduled' : 'pending';
+        if (r.state !== next) requests.setState(r.id, next, now, undefined, ['pending', 'scheduled']);
+      }
+      // Alert requests whose window has passed unobserved are closed, so they stop being planned.
+      for (const r of open) {
+        if (r.window !== undefined && r.window.end < now)
+          requests.setState(r.id, 'expired', now, 'window passed');
+      }
+      return plan.replace(blocks, now);
+    })();
+    const first = blocks[0];
+    this.log.info(
+      `plan v${version}: ${blocks.length} block(s) from ${open.length} open request(s)` +
+        (first === undefined ? '' : `, first ${first.targetName} at ${new Date(first.start).toISOString()}`) +
+        (this.#weatherOk ? '' : ' (weather bad: the majordome waits)'),
+    );
+    await this.notify(Agent.MAJORDOME, Msg.PLAN_UPDATED, { version });
+    return { version, blocks: blocks.length };
+  }
+}
+
+export default defineApp({
+  name: Agent.SCHEDULER,
+  async ready() {
+    await new SchedulerAgent().start();
+  },
+});

@@ -5,7 +5,7 @@ import type { ObservatoryContext } from '../observatory-context.js';
 import { planNight } from '../scheduler/planner.js';
 import { loadRoutineRequests } from '../scheduler/routine-requests.js';
 import { ObservatoryAgent } from './observatory-agent.js';
-import { planningWindow } from './planning-window.js';
+import { currentNight, planningWindow } from './planning-window.js';
 
 /**
  * Plans the night from the open requests (routine ones from the routine file, alert ones from the
@@ -14,6 +14,8 @@ import { planningWindow } from './planning-window.js';
  */
 export class SchedulerAgent extends ObservatoryAgent {
   #weatherOk = true;
+  /** The night whose routine requests are loaded. */
+  #routineNight: string | undefined;
 
   constructor(ctx?: ObservatoryContext) {
     super(Agent.SCHEDULER, ctx);
@@ -34,12 +36,6 @@ export class SchedulerAgent extends ObservatoryAgent {
   }
 
   protected override async work(): Promise<void> {
-    const file = this.ctx.settings.paths.routineRequests;
-    if (file !== undefined) {
-      const now = this.ctx.clock.now();
-      const added = loadRoutineRequests(file, now).filter((r) => this.ctx.requests.insert(r, now)).length;
-      this.log.info(`routine requests: ${added} new from ${file}`);
-    }
     await this.replan();
     this.everyClock(this.ctx.settings.scheduler.replan_every_s * 1000, () => this.replan());
   }
@@ -48,6 +44,7 @@ export class SchedulerAgent extends ObservatoryAgent {
   async replan(): Promise<{ version: number; blocks: number }> {
     const { clock, settings, site, requests, plan } = this.ctx;
     const now = clock.now();
+    this.loadRoutine(now);
     const open = requests.inStates(['pending', 'scheduled']);
     const window = planningWindow(site, now);
     const om = settings.observation_manager;
@@ -66,18 +63,22 @@ export class SchedulerAgent extends ObservatoryAgent {
       stepS: settings.scheduler.step_s,
     });
     const planned = new Set(blocks.map((b) => b.requestId));
-    const version = this.ctx.db.transaction(() => {
-      for (const r of open) {
-        const next = planned.has(r.id) ? 'scheduled' : 'pending';
-        if (r.state !== next) requests.setState(r.id, next, now, undefined, ['pending', 'scheduled']);
-      }
-      // Alert requests whose window has passed unobserved are closed, so they stop being planned.
-      for (const r of open) {
-        if (r.window !== undefined && r.window.end < now)
-          requests.setState(r.id, 'expired', now, 'window passed');
-      }
-      return plan.replace(blocks, now);
-    })();
+    // IMMEDIATE: a deferred transaction that reads then writes fails at once (SQLITE_BUSY, no
+    // waiting) when another agent's thread commits in between.
+    const version = this.ctx.db
+      .transaction(() => {
+        for (const r of open) {
+          const next = planned.has(r.id) ? 'scheduled' : 'pending';
+          if (r.state !== next) requests.setState(r.id, next, now, undefined, ['pending', 'scheduled']);
+        }
+        // Alert requests whose window has passed unobserved are closed, so they stop being planned.
+        for (const r of open) {
+          if (r.window !== undefined && r.window.end < now)
+            requests.setState(r.id, 'expired', now, 'window passed', ['pending', 'scheduled']);
+        }
+        return plan.replace(blocks, now);
+      })
+      .immediate();
     const first = blocks[0];
     this.log.info(
       `plan v${version}: ${blocks.length} block(s) from ${open.length} open request(s)` +
@@ -86,6 +87,26 @@ export class SchedulerAgent extends ObservatoryAgent {
     );
     await this.notify(Agent.MAJORDOME, Msg.PLAN_UPDATED, { version });
     return { version, blocks: blocks.length };
+  }
+
+  /**
+   * The routine file is a programme observed every night: each night gets its own copy of its
+   * requests (id `ID@YYYY-MM-DD`, window noon to noon), so that a new night observes them again
+   * and a restart in the same night does not (the ids are already in the database).
+   */
+  private loadRoutine(now: number): void {
+    const file = this.ctx.settings.paths.routineRequests;
+    const night = currentNight(this.ctx.site, now);
+    if (file === undefined || this.#routineNight === night.date) return;
+    this.#routineNight = night.date;
+    const added = loadRoutineRequests(file, now)
+      .map((r) => ({
+        ...r,
+        id: `${r.id}@${night.date}`,
+        window: r.window ?? { start: night.noon, end: night.nextNoon },
+      }))
+      .filter((r) => this.ctx.requests.insert(r, now)).length;
+    this.log.info(`routine requests for the night of ${night.date}: ${added} new from ${file}`);
   }
 }
 

@@ -52,7 +52,7 @@ describe('a simulated night, end to end (host, agents, devices, tasks)', { timeo
       host.vtpPort,
       swiftAlert({ ivorn: 'ivo://test/e2e#GRB-1', triggerId: '900001', ra, dec, time: now }),
     );
-    assert.equal(answer, 'ack');
+    assert.equal(answer, 'ack', host.tail(20));
     await host.waitForLog(/preempting .* for alert/, 20_000, 'majordome');
     const finished = await host.waitForLog(
       /observation \d+ of GRB 120907 finished/,

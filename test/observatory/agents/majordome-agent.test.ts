@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { MajordomeAgent } from '../../../src/observatory/agents/majordome-agent.js';
+import { SimClock } from '../../../src/observatory/clock/sim-clock.js';
+import type { PlannedBlock } from '../../../src/observatory/scheduler/request.js';
+import { stopStartedAgents } from '../../net-helpers.js';
+import { type TempObservatory, tempObservatory } from '../observatory-fixture.js';
+import { startRecorder } from './recorder.js';
+
+const T = Date.parse('2026-11-29T20:00:00Z');
+
+function block(id: string, start: number, over: Partial<PlannedBlock> = {}): PlannedBlock {
+  return {
+    id,
+    requestId: id,
+    kind: 'routine',
+    targetName: id,
+    target: { raDeg: 10, decDeg: 40 },
+    priority: 5,
+    start,
+    end: start + 600_000,
+    altitudeDeg: 60,
+    airmass: 1.15,
+    ...over,
+  };
+}
+
+describe('MajordomeAgent', () => {
+  let obs: TempObservatory | undefined;
+  let majordome: MajordomeAgent | undefined;
+  afterEach(async () => {
+    await stopStartedAgents();
+    await (majordome as unknown as { shutdown(): Promise<void> } | undefined)?.shutdown();
+    majordome = undefined;
+    obs?.dispose();
+    obs = undefined;
+  });
+
+  async function setup(blocks: PlannedBlock[]) {
+    let next = 1;
+    const om = await startRecorder('observation_manager', {
+      'Start observation': () => ({ observationId: next++ }),
+      'Abort observation': () => ({ aborted: next - 1 }),
+      'Close dome': () => ({ aborted: null, dome: 'closed' }),
+    });
+    // 600x: one observatory minute is 100 real ms.
+    obs = tempObservatory('', new SimClock(T, 600));
+    obs.ctx.plan.replace(blocks, T);
+    majordome = new MajordomeAgent(obs.ctx);
+    return { om, majordome };
+  }
+
+  it('starts the block that is due, and the next one when its time comes', async () => {
+    const { om, majordome } = await setup([block('a', T - 1000), block('b', T + 60_000)]);
+    await majordome.schedule();
+    const first = await om.waitFor('Start observation');
+    assert.equal((first.payload as { block: PlannedBlock }).block.id, 'a');
+    await majordome.actionsByMessage['Observation finished']?.call(
+      majordome,
+      { observationId: 1 },
+      {} as never,
+    );
+    const t0 = Date.now();
+    const second = await om.waitFor('Start observation', 2);
+    assert.equal((second.payload as { block: PlannedBlock }).block.id, 'b');
+    assert.ok(Date.now() - t0 >= 50, 'b waited for its start time');
+  });
+
+  it("preempts a routine block for an alert's block that outranks it", async () => {
+    const { om, majordome } = await setup([block('routine', T - 1000)]);
+    await majordome.schedule();
+    await om.waitFor('Start observation');
+    obs?.ctx.plan.replace([block('grb', T, { kind: 'alert', priority: 100 })], T);
+    await majordome.actionsByMessage['Plan updated']?.call(majordome, { version: 2 }, {} as never);
+    const abort = await om.waitFor('Abort observation');
+    assert.match((abort.payload as { reason: string }).reason, /preempted by alert grb/);
+    const started = await om.waitFor('Start observation', 2);
+    assert.equal((started.payload as { block: PlannedBlock }).block.id, 'grb');
+    assert.equal(majordome.executionState().running, 'grb');
+  });
+
+  it('closes on bad weather, starts nothing until good weather, and obeys pause', async () => {
+    const { om, majordome } = await setup([block('a', T - 1000)]);
+    await majordome.actionsByMessage['Bad weather']?.call(majordome, {}, {} as never);
+    await om.waitFor('Close dome');
+    await majordome.schedule();
+    await majordome.actionsByMessage.Pause?.call(majordome, undefined, {} as never);
+    await majordome.actionsByMessage['Good weather']?.call(majordome, {}, {} as never);
+    assert.equal(om.received.filter((r) => r.message === 'Start observation').length, 0);
+    assert.deepEqual(majordome.executionState(), { paused: true, weatherOk: true, running: null });
+    await majordome.actionsByMessage.Resume?.call(majordome, undefined, {} as never);
+    assert.equal(((await om.waitFor('Start observation')).payload as { block: PlannedBlock }).block.id, 'a');
+  });
+});

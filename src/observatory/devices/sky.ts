@@ -8,6 +8,10 @@ import {
   VectorFromSphere,
 } from 'astronomy-engine';
 import type { Equatorial, Site } from '../astro/coordinates.js';
+import { separationDeg } from '../astro/positions.js';
+
+/** The angle between two positions (the astronomy module's), re-exported for the device simulators. */
+export { separationDeg };
 
 /**
  * The apparent altitude (degrees, with standard refraction) of a J2000 position seen from `site`
@@ -20,16 +24,6 @@ export function altitudeDeg(site: Site, target: Equatorial, time: number): numbe
   const j2000 = VectorFromSphere(new Spherical(target.decDeg, target.raDeg, 1), when);
   const horizontal = RotateVector(Rotation_EQJ_HOR(when, observer), j2000);
   return HorizonFromVector(horizontal, 'normal').lat;
-}
-
-/** The angle between two positions on the sky, degrees (haversine: exact for small angles too). */
-export function separationDeg(a: Equatorial, b: Equatorial): number {
-  const rad = Math.PI / 180;
-  const dDec = (b.decDeg - a.decDeg) * rad;
-  const dRa = (b.raDeg - a.raDeg) * rad;
-  const h =
-    Math.sin(dDec / 2) ** 2 + Math.cos(a.decDeg * rad) * Math.cos(b.decDeg * rad) * Math.sin(dRa / 2) ** 2;
-  return (2 * Math.asin(Math.min(1, Math.sqrt(h)))) / rad;
 }
 
 /** The point a fraction `f` (0–1) of the way from `a` to `b` along the great circle. */

@@ -24,6 +24,21 @@ function worker(url: string, args: string[] = [], env: Record<string, string> = 
   });
 }
 
+/** Resolves once the worker has started taking tasks (its "takes tasks from" log line). */
+function ready(c: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('takes tasks from')) {
+        c.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    c.stdout?.on('data', onData);
+  });
+}
+
 const exited = (c: ChildProcess) => new Promise<number | null>((r) => c.on('exit', (code) => r(code)));
 
 async function until<T>(fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
@@ -81,11 +96,17 @@ describe('worker processes', { timeout: 60_000 }, () => {
 
   test('three workers share a broker: 300 tasks, each run exactly once, spread over the workers', async () => {
     const { url, broker } = newBroker();
-    const workers = [worker(url), worker(url), worker(url)];
+    const workers = [
+      worker(url, [], { PYROS_LOG_LEVEL: 'info' }),
+      worker(url, [], { PYROS_LOG_LEVEL: 'info' }),
+      worker(url, [], { PYROS_LOG_LEVEL: 'info' }),
+    ];
+    const started = Promise.all(workers.map(ready));
     const results = await Promise.all(
       Array.from({ length: 300 }, (_, i) => pkg.whoami.applyAsync([i % 3], { broker })),
     );
     const pids = await Promise.all(results.map((r) => r.get({ timeout: 30_000 })));
+    await started;
     for (const w of workers) w.kill('SIGTERM');
     assert.deepEqual(await Promise.all(workers.map(exited)), [0, 0, 0]);
     const byPid = new Map<unknown, number>();

@@ -41,6 +41,14 @@ export function registerWorker(program: Command): void {
         keep: string;
         config?: string;
       }) => {
+        // A SIGTERM while the worker is still starting (e.g. a supervisor stopping it at once) is
+        // kept and honoured once it has started, rather than killing the process half set up.
+        let early: string | undefined;
+        const keep = (signal: string) => {
+          early ??= signal;
+        };
+        process.on('SIGINT', keep);
+        process.on('SIGTERM', keep);
         applyConfigOption(opts.config);
         const concurrency = positiveInt('--concurrency', opts.concurrency);
         const grace = positiveInt('--grace', opts.grace, true);
@@ -77,6 +85,9 @@ export function registerWorker(program: Command): void {
           };
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
+          process.off('SIGINT', keep);
+          process.off('SIGTERM', keep);
+          if (early !== undefined) stop(early);
         });
         await broker.close();
         log.info(`stopped: ${JSON.stringify(worker.counts)}`);

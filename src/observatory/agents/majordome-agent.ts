@@ -3,10 +3,12 @@ import { defineApp } from '../../host/app.js';
 import { Sender } from '../../sender/sender.js';
 import { Msg } from '../messages.js';
 import type { ObservatoryContext } from '../observatory-context.js';
+import { slewMs } from '../scheduler/overheads.js';
 import type { PlannedBlock } from '../scheduler/request.js';
 import { ObservatoryAgent } from './observatory-agent.js';
+import { overheadsOf } from './overheads-of.js';
 
-/** How long to wait before trying again when the observation manager could not be reached. */
+/** How long (observatory time) before trying again: an unreachable observation manager, or a request whose observation failed. */
 const RETRY_MS = 30_000;
 
 interface Running {
@@ -24,14 +26,23 @@ export class MajordomeAgent extends ObservatoryAgent {
   #weatherOk = true;
   #running: Running | undefined;
   #timer: (() => void) | undefined;
+  #retry: (() => void) | undefined;
   /** Blocks started in this plan version, so that a block is not started twice. */
   #started = new Set<string>();
+  #scheduling: Promise<void> = Promise.resolve();
+  /** Requests whose observation just failed, held back until then, so a failure cannot loop. */
+  readonly #holdUntil = new Map<string, number>();
 
   constructor(ctx?: ObservatoryContext) {
     super(Agent.MAJORDOME, ctx);
     this.actionsByMessage[Msg.PLAN_UPDATED] = () => this.schedule();
     this.actionsByMessage[Msg.OBS_FINISHED] = (p: { observationId?: number }) => this.ended(p);
-    this.actionsByMessage[Msg.OBS_FAILED] = (p: { observationId?: number }) => this.ended(p);
+    this.actionsByMessage[Msg.OBS_FAILED] = (p: {
+      observationId?: number;
+      requestId?: string;
+      aborted?: boolean;
+      reason?: string;
+    }) => this.ended(p);
     this.actionsByMessage[Msg.BAD_WEATHER] = () => this.badWeather();
     this.actionsByMessage[Msg.GOOD_WEATHER] = () => {
       this.#weatherOk = true;
@@ -59,15 +70,48 @@ export class MajordomeAgent extends ObservatoryAgent {
     return { paused: this.#paused, weatherOk: this.#weatherOk, running: this.#running?.block.id ?? null };
   }
 
-  /** Looks at the plan and the clock: start, preempt, or wait for the next block. */
-  async schedule(): Promise<void> {
+  /**
+   * Looks at the plan and the clock: start, preempt, or wait for the next block. Calls are run one
+   * after the other (messages and timers both call it), so two never start the same block.
+   */
+  schedule(): Promise<void> {
+    const next = this.#scheduling.then(() => this.scheduleNow());
+    this.#scheduling = next.catch((err: Error) => this.log.error({ err }, `schedule: ${err.message}`));
+    return next;
+  }
+
+  /**
+   * When a block must be started: its planned start less the slew and settling the planner put
+   * before it (from the previous block's target), so that it is on target at its start.
+   */
+  #dueAt(blocks: readonly PlannedBlock[], i: number): number {
+    const block = blocks[i] as PlannedBlock;
+    return block.start - slewMs(blocks[i - 1]?.target, block.target, overheadsOf(this.ctx.settings));
+  }
+
+  #isOpen(requestId: string): boolean {
+    const state = this.ctx.requests.get(requestId)?.state;
+    return state === 'pending' || state === 'scheduled';
+  }
+
+  private async scheduleNow(): Promise<void> {
     this.#timer?.();
     this.#timer = undefined;
+    this.#retry?.();
+    this.#retry = undefined;
     if (this.#paused || !this.#weatherOk) return;
     const now = this.ctx.clock.now();
-    const blocks = this.ctx.plan.blocks().filter((b) => b.end > now);
+    for (const [request, until] of this.#holdUntil) if (until <= now) this.#holdUntil.delete(request);
+    // Only blocks whose request is still open: a plan made while a request was being started, or
+    // before it was cancelled, may still hold it.
+    const blocks = this.ctx.plan
+      .blocks()
+      .filter((b) => b.end > now && !this.#holdUntil.has(b.requestId) && this.#isOpen(b.requestId));
+    const hold = Math.min(...this.#holdUntil.values());
+    if (Number.isFinite(hold)) this.#retry = this.atTime(hold, () => this.schedule());
+    const due = blocks.map((_, i) => this.#dueAt(blocks, i));
     const running = this.#running;
-    const dueNow = blocks.filter((b) => b.start <= now && !this.#started.has(b.id));
+    const dueNow = blocks.filter((b, i) => (due[i] as number) <= now && !this.#started.has(b.id));
     if (running !== undefined) {
       const outranking = dueNow.find(
         (b) =>
@@ -82,17 +126,17 @@ export class MajordomeAgent extends ObservatoryAgent {
         await this.startBlock(outranking);
         return;
       }
-      const next = blocks.find((b) => b.start > now && b.kind === 'alert');
-      if (next !== undefined) this.#timer = this.atTime(next.start, () => this.schedule());
+      const i = blocks.findIndex((b, k) => b.kind === 'alert' && (due[k] as number) > now);
+      if (i >= 0) this.#timer = this.atTime(due[i] as number, () => this.schedule());
       return;
     }
-    const first = dueNow[0] ?? blocks.find((b) => !this.#started.has(b.id));
-    if (first === undefined) return;
-    if (first.start <= now) {
+    const first = dueNow[0];
+    if (first !== undefined) {
       await this.startBlock(first);
       return;
     }
-    this.#timer = this.atTime(first.start, () => this.schedule());
+    const i = blocks.findIndex((b) => !this.#started.has(b.id));
+    if (i >= 0) this.#timer = this.atTime(due[i] as number, () => this.schedule());
   }
 
   private async startBlock(block: PlannedBlock): Promise<void> {
@@ -124,7 +168,12 @@ export class MajordomeAgent extends ObservatoryAgent {
     this.#running = undefined;
   }
 
-  private ended(p: { observationId?: number } | undefined): Promise<void> {
+  private ended(
+    p: { observationId?: number; requestId?: string; aborted?: boolean; reason?: string } | undefined,
+  ): Promise<void> {
+    if (p?.reason !== undefined && p.aborted === false && p.requestId !== undefined) {
+      this.#holdUntil.set(p.requestId, this.ctx.clock.now() + RETRY_MS);
+    }
     const running = this.#running;
     if (
       running !== undefined &&
@@ -150,6 +199,7 @@ export class MajordomeAgent extends ObservatoryAgent {
 
   protected override shutdown(): void | Promise<void> {
     this.#timer?.();
+    this.#retry?.();
     return super.shutdown();
   }
 }

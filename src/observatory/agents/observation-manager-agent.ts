@@ -17,7 +17,9 @@ interface Current {
   readonly observationId: number;
   readonly block: PlannedBlock;
   readonly controller: AbortController;
-  readonly done: Promise<void>;
+  /** Resolves once the observation has ended and its state is recorded (before anyone is told). */
+  readonly released: Promise<void>;
+  readonly release: () => void;
 }
 
 /** The reason an observation stopped early, kept on the abort signal. */
@@ -80,6 +82,10 @@ export class ObservationManagerAgent extends ObservatoryAgent {
       );
     }
     const now = this.ctx.clock.now();
+    const state = this.ctx.requests.get(block.requestId)?.state;
+    if (state !== 'pending' && state !== 'scheduled') {
+      throw new Error(`request ${block.requestId} is ${state ?? 'unknown'}: nothing to observe`);
+    }
     const observationId = this.ctx.observations.start({
       requestId: block.requestId,
       blockId: block.id,
@@ -88,29 +94,38 @@ export class ObservationManagerAgent extends ObservatoryAgent {
     });
     this.ctx.requests.setState(block.requestId, 'observing', now);
     const controller = new AbortController();
-    const done = this.observe(block, observationId, controller.signal).finally(() =>
-      this.#release(observationId),
-    );
-    this.#current = { observationId, block, controller, done };
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#current = { observationId, block, controller, released, release };
+    void this.observe(block, observationId, controller.signal).finally(() => this.#release(observationId));
     return { observationId };
   }
 
   #release(observationId: number): void {
-    if (this.#current?.observationId === observationId) this.#current = undefined;
+    const current = this.#current;
+    if (current?.observationId !== observationId) return;
+    this.#current = undefined;
+    current.release();
   }
 
-  /** Stops the running observation (if any) and waits until it has ended. */
+  /**
+   * Stops the running observation (if any) and waits until it has ended and is recorded: the
+   * devices are free for the next one (whoever asked is answered without waiting for the
+   * "Observation failed" notices to be delivered).
+   */
   async abort(reason: string): Promise<{ aborted: number | null }> {
     const current = this.#current;
     if (current === undefined) return { aborted: null };
     current.controller.abort(new Aborted(reason));
-    await current.done;
+    await current.released;
     return { aborted: current.observationId };
   }
 
   private async observe(block: PlannedBlock, observationId: number, signal: AbortSignal): Promise<void> {
     const { clock, requests, observations } = this.ctx;
-    const { telescope, dome, filterWheel, camera } = this.devices;
+    const { telescope, filterWheel, camera } = this.devices;
     const images: number[] = [];
     const safety = this.everyClock(this.ctx.settings.observation_manager.safety_check_s * 1000, () =>
       this.safetyCheck(),
@@ -119,7 +134,7 @@ export class ObservationManagerAgent extends ObservatoryAgent {
       const request = requests.get(block.requestId);
       if (request === undefined) throw new Error(`request ${block.requestId} is not in the database`);
       this.assertWeather();
-      if (dome.state() !== 'open') await dome.open(signal);
+      await this.openDome(signal);
       this.log.info(
         `slewing to ${block.targetName} (${block.target.raDeg.toFixed(3)}, ${block.target.decDeg.toFixed(3)})`,
       );
@@ -193,6 +208,18 @@ export class ObservationManagerAgent extends ObservatoryAgent {
     } finally {
       safety();
     }
+  }
+
+  /**
+   * Opens the dome, first letting a closing finish. The opening itself is not aborted by a
+   * preemption (the dome would close again, and the alert needs it open): the abort takes effect
+   * once the dome is open.
+   */
+  private async openDome(signal: AbortSignal): Promise<void> {
+    const { dome } = this.devices;
+    if (dome.state() === 'closing') await dome.close();
+    if (dome.state() !== 'open') await dome.open();
+    signal.throwIfAborted();
   }
 
   /** Refuses to expose in bad weather (what the safety check also watches for). */

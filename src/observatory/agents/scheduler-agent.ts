@@ -1,10 +1,13 @@
 import { Agent } from '../../agent/agent.js';
 import { defineApp } from '../../host/app.js';
+import { SkyStates } from '../astro/sky-state.js';
 import { Msg } from '../messages.js';
 import type { ObservatoryContext } from '../observatory-context.js';
 import { planNight } from '../scheduler/planner.js';
 import { loadRoutineRequests } from '../scheduler/routine-requests.js';
+import { retryBusy } from '../store/observatory-db.js';
 import { ObservatoryAgent } from './observatory-agent.js';
+import { overheadsOf } from './overheads-of.js';
 import { currentNight, planningWindow } from './planning-window.js';
 
 /**
@@ -16,6 +19,8 @@ export class SchedulerAgent extends ObservatoryAgent {
   #weatherOk = true;
   /** The night whose routine requests are loaded. */
   #routineNight: string | undefined;
+  /** The sky per minute, kept from one replan to the next within a night. */
+  #sky: SkyStates | undefined;
 
   constructor(ctx?: ObservatoryContext) {
     super(Agent.SCHEDULER, ctx);
@@ -47,38 +52,32 @@ export class SchedulerAgent extends ObservatoryAgent {
     this.loadRoutine(now);
     const open = requests.inStates(['pending', 'scheduled']);
     const window = planningWindow(site, now);
-    const om = settings.observation_manager;
     const blocks = planNight({
       site,
       requests: open,
       from: window.from,
       until: window.until,
       now,
-      overheads: {
-        slewDegPerS: om.slew_rate_deg_s,
-        settleS: om.settle_s,
-        readoutS: om.readout_s,
-        filterChangeS: om.filter_change_s,
-      },
+      overheads: overheadsOf(settings),
       stepS: settings.scheduler.step_s,
+      sky: this.#sky,
     });
     const planned = new Set(blocks.map((b) => b.requestId));
     // IMMEDIATE: a deferred transaction that reads then writes fails at once (SQLITE_BUSY, no
     // waiting) when another agent's thread commits in between.
-    const version = this.ctx.db
-      .transaction(() => {
-        for (const r of open) {
-          const next = planned.has(r.id) ? 'scheduled' : 'pending';
-          if (r.state !== next) requests.setState(r.id, next, now, undefined, ['pending', 'scheduled']);
-        }
-        // Alert requests whose window has passed unobserved are closed, so they stop being planned.
-        for (const r of open) {
-          if (r.window !== undefined && r.window.end < now)
-            requests.setState(r.id, 'expired', now, 'window passed', ['pending', 'scheduled']);
-        }
-        return plan.replace(blocks, now);
-      })
-      .immediate();
+    const store = this.ctx.db.transaction(() => {
+      for (const r of open) {
+        const next = planned.has(r.id) ? 'scheduled' : 'pending';
+        if (r.state !== next) requests.setState(r.id, next, now, undefined, ['pending', 'scheduled']);
+      }
+      // Alert requests whose window has passed unobserved are closed, so they stop being planned.
+      for (const r of open) {
+        if (r.window !== undefined && r.window.end < now)
+          requests.setState(r.id, 'expired', now, 'window passed', ['pending', 'scheduled']);
+      }
+      return plan.replace(blocks, now);
+    });
+    const version = retryBusy(() => store.immediate());
     const first = blocks[0];
     this.log.info(
       `plan v${version}: ${blocks.length} block(s) from ${open.length} open request(s)` +
@@ -97,8 +96,10 @@ export class SchedulerAgent extends ObservatoryAgent {
   private loadRoutine(now: number): void {
     const file = this.ctx.settings.paths.routineRequests;
     const night = currentNight(this.ctx.site, now);
-    if (file === undefined || this.#routineNight === night.date) return;
+    if (this.#routineNight === night.date) return;
     this.#routineNight = night.date;
+    this.#sky = new SkyStates(this.ctx.site);
+    if (file === undefined) return;
     const added = loadRoutineRequests(file, now)
       .map((r) => ({
         ...r,

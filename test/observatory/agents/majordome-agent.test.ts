@@ -36,6 +36,23 @@ describe('MajordomeAgent', () => {
     obs = undefined;
   });
 
+  /** The block's request, open (only blocks of open requests are started). */
+  function insertRequest(b: PlannedBlock): void {
+    obs?.ctx.requests.insert(
+      {
+        id: b.requestId,
+        kind: b.kind,
+        targetName: b.targetName,
+        target: b.target,
+        priority: b.priority,
+        exposures: [{ filter: 'R', exposureS: 60, count: 1 }],
+        createdAt: T,
+        state: 'scheduled',
+      },
+      T,
+    );
+  }
+
   async function setup(blocks: PlannedBlock[]) {
     let next = 1;
     const om = await startRecorder('observation_manager', {
@@ -45,6 +62,7 @@ describe('MajordomeAgent', () => {
     });
     // 600x: one observatory minute is 100 real ms.
     obs = tempObservatory('', new SimClock(T, 600));
+    for (const b of blocks) insertRequest(b);
     obs.ctx.plan.replace(blocks, T);
     majordome = new MajordomeAgent(obs.ctx);
     return { om, majordome };
@@ -70,7 +88,9 @@ describe('MajordomeAgent', () => {
     const { om, majordome } = await setup([block('routine', T - 1000)]);
     await majordome.schedule();
     await om.waitFor('Start observation');
-    obs?.ctx.plan.replace([block('grb', T, { kind: 'alert', priority: 100 })], T);
+    const grb = block('grb', T, { kind: 'alert', priority: 100 });
+    insertRequest(grb);
+    obs?.ctx.plan.replace([grb], T);
     await majordome.actionsByMessage['Plan updated']?.call(majordome, { version: 2 }, {} as never);
     const abort = await om.waitFor('Abort observation');
     assert.match((abort.payload as { reason: string }).reason, /preempted by alert grb/);
@@ -90,5 +110,26 @@ describe('MajordomeAgent', () => {
     assert.deepEqual(majordome.executionState(), { paused: true, weatherOk: true, running: null });
     await majordome.actionsByMessage.Resume?.call(majordome, undefined, {} as never);
     assert.equal(((await om.waitFor('Start observation')).payload as { block: PlannedBlock }).block.id, 'a');
+  });
+
+  it('does not start a block whose request is no longer open, and holds back a request that just failed', async () => {
+    const { om, majordome } = await setup([block('done', T - 1000), block('next', T + 1000)]);
+    obs?.ctx.requests.setState('done', 'done', T);
+    await majordome.schedule();
+    const started = await om.waitFor('Start observation');
+    assert.equal((started.payload as { block: PlannedBlock }).block.id, 'next');
+    // "next" fails (not aborted): it is not started again at once, though still planned and open.
+    await majordome.actionsByMessage['Observation failed']?.call(
+      majordome,
+      { observationId: 1, requestId: 'next', aborted: false, reason: 'telescope: refused' },
+      {} as never,
+    );
+    // The scheduler replans it (a new block of the same request).
+    obs?.ctx.plan.replace([{ ...block('next', T), id: 'next@2' }], T);
+    await majordome.actionsByMessage['Plan updated']?.call(majordome, { version: 2 }, {} as never);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(om.received.filter((r) => r.message === 'Start observation').length, 1);
+    // 30 observatory seconds later (50 ms at 600x), it is tried again.
+    await om.waitFor('Start observation', 2);
   });
 });

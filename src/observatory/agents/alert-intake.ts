@@ -2,6 +2,7 @@ import { parseVoEvent, type VoEvent } from '../alerts/voevent.js';
 import type { ObservatoryContext } from '../observatory-context.js';
 import type { ObservationRequest } from '../scheduler/request.js';
 import type { AlertOutcome, AlertRecord } from '../store/alert-record.js';
+import { retryBusy } from '../store/observatory-db.js';
 import { OPEN_STATES } from '../store/requests-repo.js';
 
 /** A notice handed to the alert manager, from VTP or `pyros alert`. */
@@ -45,49 +46,44 @@ export class AlertIntake {
     // Each drill is a new alert, so that the same sample file can be played again.
     const ivorn = drill ? `${event.ivorn};drill=${new Date(now).toISOString()}` : event.ivorn;
     // IMMEDIATE: read-then-write in a deferred transaction fails at once when another thread commits.
-    return this.ctx.db
-      .transaction((): IntakeResult => {
-        const earlier = this.ctx.alerts.get(ivorn);
-        if (earlier !== undefined) {
-          return {
-            outcome: 'duplicate',
-            reason: `already received at ${new Date(earlier.receivedAt).toISOString()} (${earlier.outcome})`,
-            ivorn,
-            replan: false,
-          };
-        }
-        const decision = this.decide(event, ivorn, now, drill);
-        const record: AlertRecord = {
+    const intake = this.ctx.db.transaction((): IntakeResult => {
+      const earlier = this.ctx.alerts.get(ivorn);
+      if (earlier !== undefined) {
+        return {
+          outcome: 'duplicate',
+          reason: `already received at ${new Date(earlier.receivedAt).toISOString()} (${earlier.outcome})`,
           ivorn,
-          receivedAt: now,
-          source: input.source,
-          role: event.role,
-          ...(event.mission === undefined ? {} : { mission: event.mission }),
-          ...(event.packetType === undefined ? {} : { packetType: event.packetType }),
-          ...(event.packetName === undefined ? {} : { packetName: event.packetName }),
-          ...(event.triggerId === undefined ? {} : { triggerId: event.triggerId }),
-          ...(drill
-            ? { eventTime: now }
-            : event.eventTime === undefined
-              ? {}
-              : { eventTime: event.eventTime }),
-          ...(event.position === undefined
-            ? {}
-            : {
-                raDeg: event.position.raDeg,
-                decDeg: event.position.decDeg,
-                errorDeg: event.position.errorRadiusDeg,
-              }),
-          outcome: decision.outcome as AlertOutcome,
-          reason: decision.reason,
-          ...(decision.requestId === undefined ? {} : { requestId: decision.requestId }),
-          drill,
-          xml: input.xml,
+          replan: false,
         };
-        this.ctx.alerts.insert(record);
-        return decision;
-      })
-      .immediate();
+      }
+      const decision = this.decide(event, ivorn, now, drill);
+      const record: AlertRecord = {
+        ivorn,
+        receivedAt: now,
+        source: input.source,
+        role: event.role,
+        ...(event.mission === undefined ? {} : { mission: event.mission }),
+        ...(event.packetType === undefined ? {} : { packetType: event.packetType }),
+        ...(event.packetName === undefined ? {} : { packetName: event.packetName }),
+        ...(event.triggerId === undefined ? {} : { triggerId: event.triggerId }),
+        ...(drill ? { eventTime: now } : event.eventTime === undefined ? {} : { eventTime: event.eventTime }),
+        ...(event.position === undefined
+          ? {}
+          : {
+              raDeg: event.position.raDeg,
+              decDeg: event.position.decDeg,
+              errorDeg: event.position.errorRadiusDeg,
+            }),
+        outcome: decision.outcome as AlertOutcome,
+        reason: decision.reason,
+        ...(decision.requestId === undefined ? {} : { requestId: decision.requestId }),
+        drill,
+        xml: input.xml,
+      };
+      this.ctx.alerts.insert(record);
+      return decision;
+    });
+    return retryBusy(() => intake.immediate());
   }
 
   private decide(event: VoEvent, ivorn: string, now: number, drill: boolean): IntakeResult {

@@ -1,5 +1,5 @@
 import type { AlertOutcome, AlertRecord } from './alert-record.js';
-import type { Db } from './observatory-db.js';
+import { type Db, retryBusy } from './observatory-db.js';
 
 interface AlertRow {
   ivorn: string;
@@ -49,14 +49,14 @@ export class AlertsRepo {
 
   /** Records a notice; false (and nothing changed) when its ivorn was already recorded. */
   insert(a: AlertRecord): boolean {
-    return (
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO alerts (ivorn, received_at, source, role, mission, packet_type, packet_name,
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO alerts (ivorn, received_at, source, role, mission, packet_type, packet_name,
              trigger_id, event_time, ra_deg, dec_deg, error_deg, outcome, reason, request_id, drill, xml)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+    );
+    return (
+      retryBusy(() =>
+        insert.run(
           a.ivorn,
           a.receivedAt,
           a.source,
@@ -74,7 +74,8 @@ export class AlertsRepo {
           a.requestId ?? null,
           a.drill ? 1 : 0,
           a.xml,
-        ).changes === 1
+        ),
+      ).changes === 1
     );
   }
 

@@ -1,5 +1,5 @@
 import type { Equatorial } from '../astro/coordinates.js';
-import type { Db } from './observatory-db.js';
+import { type Db, retryBusy } from './observatory-db.js';
 
 /** What became of an observation. */
 export type ObservationState = 'running' | 'done' | 'failed' | 'aborted';
@@ -88,11 +88,10 @@ export class ObservationsRepo {
   constructor(private readonly db: Db) {}
 
   start(o: { requestId: string; blockId: string; targetName: string; startedAt: number }): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO observations (request_id, block_id, target_name, started_at, state) VALUES (?, ?, ?, ?, 'running')`,
-      )
-      .run(o.requestId, o.blockId, o.targetName, o.startedAt);
+    const insert = this.db.prepare(
+      `INSERT INTO observations (request_id, block_id, target_name, started_at, state) VALUES (?, ?, ?, ?, 'running')`,
+    );
+    const info = retryBusy(() => insert.run(o.requestId, o.blockId, o.targetName, o.startedAt));
     return Number(info.lastInsertRowid);
   }
 
@@ -143,9 +142,8 @@ export class ObservationsRepo {
   }
 
   setAnalysis(imageId: number, analysis: unknown, at: number): void {
-    this.db
-      .prepare('UPDATE images SET analysis = ?, analyzed_at = ? WHERE id = ?')
-      .run(JSON.stringify(analysis), at, imageId);
+    const update = this.db.prepare('UPDATE images SET analysis = ?, analyzed_at = ? WHERE id = ?');
+    retryBusy(() => update.run(JSON.stringify(analysis), at, imageId));
   }
 
   image(id: number): ImageRecord | undefined {

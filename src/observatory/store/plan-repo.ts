@@ -1,5 +1,5 @@
 import type { PlannedBlock } from '../scheduler/request.js';
-import { type Db, getSetting, setSetting } from './observatory-db.js';
+import { type Db, getSetting, retryBusy, setSetting } from './observatory-db.js';
 
 /** The current plan: replaced as a whole by each replan, with a version that only goes up. */
 export class PlanRepo {
@@ -7,19 +7,18 @@ export class PlanRepo {
 
   /** Replaces the plan; returns its new version. */
   replace(blocks: readonly PlannedBlock[], plannedAt: number): number {
-    return this.db
-      .transaction(() => {
-        const version = this.version() + 1;
-        this.db.prepare('DELETE FROM plan_blocks').run();
-        const insert = this.db.prepare(
-          'INSERT INTO plan_blocks (id, version, request_id, block, start) VALUES (?, ?, ?, ?, ?)',
-        );
-        for (const b of blocks) insert.run(b.id, version, b.requestId, JSON.stringify(b), b.start);
-        setSetting(this.db, 'plan.version', String(version));
-        setSetting(this.db, 'plan.planned_at', String(plannedAt));
-        return version;
-      })
-      .immediate();
+    const replace = this.db.transaction(() => {
+      const version = this.version() + 1;
+      this.db.prepare('DELETE FROM plan_blocks').run();
+      const insert = this.db.prepare(
+        'INSERT INTO plan_blocks (id, version, request_id, block, start) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const b of blocks) insert.run(b.id, version, b.requestId, JSON.stringify(b), b.start);
+      setSetting(this.db, 'plan.version', String(version));
+      setSetting(this.db, 'plan.planned_at', String(plannedAt));
+      return version;
+    });
+    return retryBusy(() => replace.immediate());
   }
 
   version(): number {

@@ -1,6 +1,6 @@
 import type { Equatorial } from '../astro/coordinates.js';
 import type { ExposureSpec, ObservationRequest, RequestState } from '../scheduler/request.js';
-import type { Db } from './observatory-db.js';
+import { type Db, retryBusy } from './observatory-db.js';
 
 interface RequestRow {
   id: string;
@@ -48,15 +48,15 @@ export class RequestsRepo {
 
   /** Adds a request; false when its id exists (a routine file loaded again adds nothing). */
   insert(r: ObservationRequest, now: number): boolean {
-    return (
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO requests (id, kind, target_name, ra_deg, dec_deg, priority, exposures,
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO requests (id, kind, target_name, ra_deg, dec_deg, priority, exposures,
              window_start, window_end, min_altitude_deg, moon_separation_deg, created_at, alert_ivorn, state,
              updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+    );
+    return (
+      retryBusy(() =>
+        insert.run(
           r.id,
           r.kind,
           r.targetName,
@@ -72,7 +72,8 @@ export class RequestsRepo {
           r.alertIvorn ?? null,
           r.state,
           now,
-        ).changes === 1
+        ),
+      ).changes === 1
     );
   }
 
@@ -108,18 +109,18 @@ export class RequestsRepo {
     from?: readonly RequestState[],
   ): boolean {
     const guard = from === undefined ? '' : ` AND state IN (${from.map(() => '?').join(', ')})`;
-    return (
-      this.db
-        .prepare(`UPDATE requests SET state = ?, reason = ?, updated_at = ? WHERE id = ?${guard}`)
-        .run(state, reason ?? null, now, id, ...(from ?? [])).changes === 1
+    const update = this.db.prepare(
+      `UPDATE requests SET state = ?, reason = ?, updated_at = ? WHERE id = ?${guard}`,
     );
+    return retryBusy(() => update.run(state, reason ?? null, now, id, ...(from ?? []))).changes === 1;
   }
 
   /** A new position for a request (an alert's follow-up refines it). */
   setTarget(id: string, target: Equatorial, now: number): void {
-    this.db
-      .prepare('UPDATE requests SET ra_deg = ?, dec_deg = ?, updated_at = ? WHERE id = ?')
-      .run(target.raDeg, target.decDeg, now, id);
+    const update = this.db.prepare(
+      'UPDATE requests SET ra_deg = ?, dec_deg = ?, updated_at = ? WHERE id = ?',
+    );
+    retryBusy(() => update.run(target.raDeg, target.decDeg, now, id));
   }
 
   /** The open requests of an alert (by its ivorn). */

@@ -1,13 +1,31 @@
 import type { Site } from '../astro/coordinates.js';
-import { type Night, nightOf } from '../astro/night.js';
+import { type Night, nightDateAt, nightOf } from '../astro/night.js';
+
+/** Nights already computed (a night's searches cost milliseconds; agents ask on every replan). */
+const nights = new Map<string, Night>();
+const KEPT_NIGHTS = 16;
+
+/** The night of `date` at `site`, computed once. */
+function cachedNight(site: Site, date: string): Night {
+  const key = `${site.latitudeDeg},${site.longitudeDeg},${site.heightM}|${date}`;
+  let night = nights.get(key);
+  if (night === undefined) {
+    night = nightOf(site, date);
+    if (nights.size >= KEPT_NIGHTS) nights.delete(nights.keys().next().value as string);
+    nights.set(key, night);
+  }
+  return night;
+}
 
 /**
  * The night a plan made at `now` covers: the one in progress, or the coming one once this
  * morning's sunrise has passed. (`nightOf` runs from local noon to local noon.)
  */
 export function currentNight(site: Site, now: number): Night {
-  const night = nightOf(site, now);
-  return night.sunrise !== undefined && night.sunrise <= now ? nightOf(site, night.nextNoon + 1) : night;
+  const night = cachedNight(site, nightDateAt(site, now));
+  return night.sunrise !== undefined && night.sunrise <= now
+    ? cachedNight(site, nightDateAt(site, night.nextNoon + 1))
+    : night;
 }
 
 /**

@@ -50,6 +50,12 @@ export interface PlanInput {
   readonly now: number;
   /** How far time moves when nothing fits (seconds, default {@link PLAN_STEP_S}). */
   readonly stepS?: number;
+  /**
+   * Sky states to reuse (same site): a scheduler that replans often keeps one, so that a replan
+   * computes only the minutes no earlier plan needed (the Sun, the Moon and the frame per minute
+   * are most of a plan's cost).
+   */
+  readonly sky?: SkyStates;
 }
 
 interface Candidate {
@@ -102,7 +108,7 @@ export function planNight(input: PlanInput): PlannedBlock[] {
   const stepS = input.stepS ?? PLAN_STEP_S;
   if (!(stepS > 0 && Number.isFinite(stepS))) throw new RangeError(`plan: step ${stepS} s is not > 0`);
   const step = stepS * 1000;
-  const sky = new SkyStates(site);
+  const sky = input.sky ?? new SkyStates(site);
   const dark = darkSpans(site, input.from, input.until, site.sunLimitDeg);
   const inTheDark = (start: number, end: number) =>
     dark.some((s) => start >= s.start + SUN_MARGIN_MS && end <= s.end - SUN_MARGIN_MS);

@@ -67,6 +67,24 @@ export interface XmlDocument {
  * well-formed (the error names line and column) and has exactly one root element.
  */
 export function parseXmlDocument(xml: string, maxBytes = DEFAULT_MAX_XML_BYTES): XmlDocument {
+  const key = `${maxBytes}:${xml}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known;
+  const doc = parseUncached(xml, maxBytes);
+  if (recent.size >= RECENT_DOCUMENTS) recent.delete(recent.keys().next().value as string);
+  recent.set(key, doc);
+  return doc;
+}
+
+/**
+ * The last few documents parsed, by text: an event is parsed by the VTP receiver (to ack it) and
+ * again by its handler (to read it), and each parse costs milliseconds. The parsed trees are
+ * only ever read, never changed, so sharing them is safe.
+ */
+const recent = new Map<string, XmlDocument>();
+const RECENT_DOCUMENTS = 4;
+
+function parseUncached(xml: string, maxBytes: number): XmlDocument {
   if (xml.length > maxBytes || Buffer.byteLength(xml, 'utf8') > maxBytes) {
     throw new XmlDocumentError(
       `document of ${Buffer.byteLength(xml, 'utf8')} bytes is over the limit of ${maxBytes} bytes`,

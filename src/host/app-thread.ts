@@ -25,6 +25,24 @@ agentLifecycle.on('stopped', (name) => {
   // Whatever the app left running (a stray timer, a client socket) must not keep a stopped app alive.
   setImmediate(() => process.exit(0));
 });
+/**
+ * An error nothing caught ends the thread (the supervisor restarts it), but first says what it
+ * was: the host's log would otherwise only read "exit code 1". The exit waits a turn so that the
+ * message reaches the host.
+ */
+function die(kind: string): (err: unknown) => void {
+  return (err) => {
+    const text = err instanceof Error ? err.message : String(err);
+    process.stderr.write(
+      `app "${data.app}": ${kind}: ${err instanceof Error ? (err.stack ?? text) : text}\n`,
+    );
+    post({ type: 'failed', error: `${kind}: ${text}` });
+    setImmediate(() => process.exit(1));
+  };
+}
+process.on('uncaughtException', die('uncaught exception'));
+process.on('unhandledRejection', die('unhandled rejection'));
+
 port.on('message', (m: ToAppThread) => {
   if (m.type !== 'shutdown') return;
   shutdownAsked = m.reason;
@@ -44,5 +62,5 @@ try {
   await mod.default.ready();
 } catch (err) {
   post({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
-  process.exit(1);
+  setImmediate(() => process.exit(1));
 }

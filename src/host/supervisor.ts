@@ -119,8 +119,9 @@ export class Supervisor extends EventEmitter<{ change: [AppReport]; idle: [] }> 
         r.lastError = m.error;
       }
     });
-    worker.on('error', (err) => {
-      r.lastError = err.message;
+    worker.on('error', (err: unknown) => {
+      // A thread may die of a thrown value that is not an Error (e.g. `throw undefined`).
+      r.lastError = err instanceof Error ? err.message : `uncaught ${String(err)}`;
     });
     worker.on('exit', (code) => this.exited(r, worker, code));
     if (r.stopping) worker.postMessage({ type: 'shutdown', reason: 'host stopping' } satisfies ToAppThread);

@@ -3,7 +3,9 @@ process.env.PYROS_LOG_LEVEL ??= 'silent';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AgentConfig } from '../../src/config/agent-config.js';
-import { runHost } from '../../src/host/launcher.js';
+import { runHost, selectApps } from '../../src/host/launcher.js';
+import { Supervisor } from '../../src/host/supervisor.js';
+import { createLogger } from '../../src/logging/logger.js';
 import { Sender } from '../../src/sender/sender.js';
 import { freePorts, writeConfig } from '../helpers.js';
 
@@ -126,5 +128,29 @@ describe('app host', { timeout: 60_000 }, () => {
     await assert.rejects(runHost({ config: file, apps: ['nobody'] }), /unknown agent "nobody"/);
     await assert.rejects(runHost({ config: file, apps: ['peer'] }), /\[peer\].*no module or app key/);
     await assert.rejects(runHost({ config: file }), /no app to start/);
+  });
+
+  test('a thread killed by an unhandled rejection says why in its report (even when the value is not an Error)', async () => {
+    const [p1] = await freePorts(1);
+    const file = writeConfig({ crashy: { port: p1 as number, module: `${fixtures}crashy.ts` } });
+    const config = AgentConfig.load(file);
+    const supervisor = new Supervisor(selectApps(config, undefined), config.file, createLogger('test-host'));
+    const restarting = new Promise<string | undefined>((resolve) =>
+      supervisor.on('change', (r) => {
+        if (r.state === 'restarting') resolve(r.lastError);
+      }),
+    );
+    const idle = new Promise<void>((r) => supervisor.once('idle', r));
+    supervisor.start();
+    try {
+      await up('crashy', config);
+      assert.equal(await Sender.request('crashy', 'CrashQuietly', undefined, { config }), 'crashing');
+      assert.equal(await restarting, 'unhandled rejection: no Error here');
+    } finally {
+      await up('crashy', config);
+      void supervisor.stopAll(2000);
+      await idle;
+      Sender.closeAll();
+    }
   });
 });

@@ -24,8 +24,13 @@ function cachedNight(site: Site, date: string): Night {
 export function currentNight(site: Site, now: number): Night {
   const night = cachedNight(site, nightDateAt(site, now));
   return night.sunrise !== undefined && night.sunrise <= now
-    ? cachedNight(site, nightDateAt(site, night.nextNoon + 1))
+    ? cachedNight(site, nextDate(night.date))
     : night;
+}
+
+/** The day after `date` (YYYY-MM-DD). By date, not from `nextNoon`: the true noon can fall minutes before the mean noon that `nightDateAt` counts from. */
+function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 /**

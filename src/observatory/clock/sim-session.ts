@@ -1,6 +1,7 @@
 import type { AgentConfig } from '../../config/agent-config.js';
 import { WEATHER_START_KEY } from '../agents/observatory-devices.js';
 import { currentNight } from '../agents/planning-window.js';
+import type { Site } from '../astro/coordinates.js';
 import { loadSite } from '../astro/site-file.js';
 import { loadObservatorySettings } from '../settings/observatory-settings.js';
 import { getSetting, openObservatoryDb, setSetting } from '../store/observatory-db.js';
@@ -11,6 +12,23 @@ import { SimClock } from './sim-clock.js';
 /** How often the host records the simulated time, so that `--sim-start resume` continues from it (real ms). */
 const SAVE_EVERY_MS = 500;
 const SAVED_KEY = 'clock.simulated';
+
+/** Less dark time than this left in the night in progress, and `tonight` means the next one. */
+const MIN_DARK_LEFT_MS = 2 * 3_600_000;
+
+/**
+ * Where `--sim-start tonight` starts: the coming sunset; now, if the night has begun and has at
+ * least two dark hours left; else the next night's sunset (a simulation started near dawn would
+ * otherwise show a few minutes of observing, then a day of nothing).
+ */
+export function tonight(site: Site, now: number): number {
+  const night = currentNight(site, now);
+  if (night.sunset !== undefined && now < night.sunset) return night.sunset;
+  const darkEnd = night.dark?.end ?? night.sunrise;
+  if (darkEnd !== undefined && darkEnd - now >= MIN_DARK_LEFT_MS) return now;
+  const next = currentNight(site, (night.sunrise ?? night.nextNoon) + 1);
+  return next.sunset ?? now;
+}
 
 /** A simulated clock shared by the host's threads, its time saved in the observatory database. */
 export interface SimSession {
@@ -44,9 +62,7 @@ export function startSimSession(config: AgentConfig, when: string, speed: number
     start = now;
     rate = speed ?? savedSpeed;
   } else if (when === 'tonight') {
-    const real = new RealClock().now();
-    const site = loadSite(settings.paths.siteFile);
-    start = Math.max(real, currentNight(site, real).sunset ?? real);
+    start = tonight(loadSite(settings.paths.siteFile), new RealClock().now());
   } else {
     start = parseTime(when, '--sim-start');
   }

@@ -1,3 +1,6 @@
+// Observatory tests log only what matters for a failure (PYROS_LOG_LEVEL=info shows everything).
+process.env.PYROS_LOG_LEVEL ??= 'warn';
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -62,6 +62,8 @@ export class ObservatoryHost {
       [BIN, 'start', '--config', this.config, '--sim-start', when, '--speed', String(speed)],
       {
         cwd: this.dir,
+        // The test reads the host's info lines, whatever this process logs.
+        env: { ...process.env, PYROS_LOG_LEVEL: 'info', PYROS_LOG_FORMAT: 'json' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

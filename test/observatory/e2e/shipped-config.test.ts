@@ -19,6 +19,7 @@ describe('the shipped configuration (what npm start runs)', { timeout: 60_000 },
     cpSync(join(ROOT, 'observatory'), join(dir, 'observatory'), { recursive: true });
     const host = spawn(process.execPath, [BIN, 'start', '--sim-start', 'tonight', '--speed', '600'], {
       cwd: dir,
+      env: { ...process.env, PYROS_LOG_LEVEL: 'info', PYROS_LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';

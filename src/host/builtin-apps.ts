@@ -11,6 +11,7 @@ const BUILTIN: Readonly<Record<string, string>> = {
   observation_manager: `../observatory/agents/observation-manager-agent${ext}`,
   monitoring: `../observatory/agents/monitoring-agent${ext}`,
   analyzer: `../observatory/agents/analyzer-agent${ext}`,
+  dashboard: `../dashboard/dashboard-agent${ext}`,
   example_ping: `./apps/example-ping${ext}`,
   example_pong: `./apps/example-pong${ext}`,
 };

@@ -5,7 +5,7 @@ import type { AgentEndpoint } from '../config/agent-endpoint.js';
 import { ConfigError } from '../config/config-error.js';
 import { createLogger, LOG_FORMAT_ENV, logFormat } from '../logging/logger.js';
 import { builtinAppNames, builtinAppUrl } from './builtin-apps.js';
-import { type AppSpec, Supervisor } from './supervisor.js';
+import { type AppReport, type AppSpec, Supervisor } from './supervisor.js';
 
 /** Options of {@link runHost}. */
 export interface HostOptions {
@@ -15,6 +15,8 @@ export interface HostOptions {
   readonly apps?: readonly string[];
   /** How long agents get to stop after SIGINT/SIGTERM. */
   readonly graceMs?: number;
+  /** Called with every app's state whenever one changes (the observatory records it for its dashboard). */
+  readonly onAppChange?: (apps: readonly AppReport[]) => void;
 }
 
 /** The app module a section names: `module` (relative to the config file), `app`, or a built-in of its own name. */
@@ -72,7 +74,10 @@ export async function runHost(options: HostOptions = {}): Promise<number> {
   // Worker threads never see a TTY; tell them how the terminal wants the log.
   process.env[LOG_FORMAT_ENV] = logFormat();
   const supervisor = new Supervisor(apps, config.file, log);
-  supervisor.on('change', (r) => log.debug({ app: r }, `app "${r.name}" is ${r.state}`));
+  supervisor.on('change', (r) => {
+    log.debug({ app: r }, `app "${r.name}" is ${r.state}`);
+    options.onAppChange?.(supervisor.report());
+  });
   const idle = new Promise<void>((r) => supervisor.once('idle', r));
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

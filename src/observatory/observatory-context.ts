@@ -5,6 +5,7 @@ import type { Clock } from './clock/clock.js';
 import { clockFromEnv } from './clock/clock-from-env.js';
 import { loadObservatorySettings, type ObservatorySettings } from './settings/observatory-settings.js';
 import { AlertsRepo } from './store/alerts-repo.js';
+import { MessagesRepo } from './store/messages-repo.js';
 import { ObservationsRepo } from './store/observations-repo.js';
 import { type Db, openObservatoryDb } from './store/observatory-db.js';
 import { PlanRepo } from './store/plan-repo.js';
@@ -20,6 +21,7 @@ export interface ObservatoryContext {
   readonly requests: RequestsRepo;
   readonly plan: PlanRepo;
   readonly observations: ObservationsRepo;
+  readonly messages: MessagesRepo;
   close(): void;
 }
 
@@ -36,6 +38,7 @@ export function createObservatoryContext(settings: ObservatorySettings, clock: C
     requests: new RequestsRepo(db),
     plan: new PlanRepo(db),
     observations: new ObservationsRepo(db),
+    messages: new MessagesRepo(db),
     close: () => db.close(),
   };
 }

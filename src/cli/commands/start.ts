@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { AgentConfig, resolveConfigPath } from '../../config/agent-config.js';
 import { runHost } from '../../host/launcher.js';
 import { startSimSession } from '../../observatory/clock/sim-session.js';
+import { hostAppRecorder } from '../../observatory/host-apps.js';
 import { applyConfigOption } from '../run-cli.js';
 
 export function registerStart(program: Command): void {
@@ -26,7 +27,10 @@ export function registerStart(program: Command): void {
       "simulated seconds per real second (with --sim-start; default 1, or the resumed run's)",
     )
     .action(
-      async (apps: string[], opts: { config?: string; grace: string; simStart?: string; speed?: string }) => {
+      async (
+        names: string[],
+        opts: { config?: string; grace: string; simStart?: string; speed?: string },
+      ) => {
         applyConfigOption(opts.config);
         const graceMs = Number(opts.grace);
         if (!Number.isInteger(graceMs) || graceMs < 0)
@@ -36,19 +40,25 @@ export function registerStart(program: Command): void {
         const speed = opts.speed === undefined ? undefined : Number(opts.speed);
         if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
           throw new Error(`--speed: "${opts.speed}" is not a number > 0`);
-        const sim =
-          opts.simStart === undefined
-            ? undefined
-            : startSimSession(AgentConfig.load(resolveConfigPath()), opts.simStart, speed);
+        const config = AgentConfig.load(resolveConfigPath());
+        const sim = opts.simStart === undefined ? undefined : startSimSession(config, opts.simStart, speed);
+        const apps = hostAppRecorder(config);
         if (sim !== undefined) {
           process.stderr.write(
             `simulated clock: ${new Date(sim.clock.start).toISOString()} at ${sim.clock.speed}x\n`,
           );
         }
         try {
-          process.exitCode = await runHost({ apps, graceMs });
+          process.exitCode = await runHost({
+            apps: names,
+            graceMs,
+            ...(apps === undefined
+              ? {}
+              : { onAppChange: (r: Parameters<typeof apps.record>[0]) => apps.record(r) }),
+          });
         } finally {
           sim?.stop();
+          apps?.close();
         }
       },
     );

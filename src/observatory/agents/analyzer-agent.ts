@@ -8,6 +8,7 @@ import { Msg } from '../messages.js';
 import type { ObservatoryContext } from '../observatory-context.js';
 import { analyzeImageTask } from '../tasks/analyze-image.js';
 import { ObservatoryAgent } from './observatory-agent.js';
+import { observatoryBrokerUrl } from './observatory-broker.js';
 
 /**
  * Hands each new image to a task (`observatory.analyze_image`, queue `analysis`), so that the
@@ -27,9 +28,7 @@ export class AnalyzerAgent extends ObservatoryAgent {
   }
 
   protected override async work(): Promise<void> {
-    if (brokerUrl() === DEFAULT_BROKER_URL) {
-      configureTasks({ broker: `sqlite:${this.ctx.settings.paths.dataDir}/tasks.db` });
-    }
+    configureTasks({ broker: observatoryBrokerUrl(this.ctx.settings) });
     const broker = await taskBroker();
     const log = createLogger('analyzer-worker');
     for (let i = 0; i < this.ctx.settings.analyzer.workers; i++) {

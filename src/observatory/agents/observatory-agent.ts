@@ -1,4 +1,5 @@
 import { Agent } from '../../agent/agent.js';
+import type { ReceivedMessage } from '../../agent/message.js';
 import { Sender } from '../../sender/sender.js';
 import { type ObservatoryContext, observatoryContext } from '../observatory-context.js';
 
@@ -15,6 +16,22 @@ export abstract class ObservatoryAgent extends Agent {
   constructor(name: string, ctx?: ObservatoryContext) {
     super(name);
     this.ctx = ctx ?? observatoryContext();
+  }
+
+  /** Records each message in the observatory's message log (the dashboard's), then dispatches it. */
+  protected override analyzeMessage(received: ReceivedMessage): unknown {
+    try {
+      this.ctx.messages.record({
+        time: this.ctx.clock.now(),
+        from: received.meta.sender,
+        to: this.name,
+        message: received.message,
+      });
+    } catch (err) {
+      // The log is for watching: a full disk or a closed database must not stop the agent's work.
+      this.log.warn(`message log: ${(err as Error).message}`);
+    }
+    return super.analyzeMessage(received);
   }
 
   /** Sends `message` to each agent; failures are logged, never thrown. */

@@ -79,6 +79,12 @@ const SPEC = {
   analyzer: {
     workers: num(1, 0, 16),
   },
+  dashboard: {
+    host: str('127.0.0.1'),
+    port: num(8080, 0, 65535),
+    /** Actions need it (docs/dashboard.md); else $PYROS_DASHBOARD_TOKEN; none: actions refused. */
+    token: optionalStr(),
+  },
 } as const;
 
 type Spec = typeof SPEC;

@@ -1,5 +1,7 @@
 /** Version of {@link OBSERVATORY_SCHEMA_SQL}, kept in `PRAGMA user_version`. */
-export const OBSERVATORY_SCHEMA_VERSION = 1;
+export const OBSERVATORY_SCHEMA_VERSION = 2;
+// v1 → v2: the messages table (the dashboard's message log). Every statement below is
+// IF NOT EXISTS, so running them all on a v1 file adds what v2 added.
 
 /**
  * Everything the observatory must not lose when the host is killed: alerts as received,
@@ -90,6 +92,15 @@ CREATE TABLE IF NOT EXISTS weather (
   time    INTEGER PRIMARY KEY,
   reading TEXT NOT NULL,
   ok      INTEGER NOT NULL
+);
+
+-- The latest messages between agents, as each agent received them (the dashboard's log).
+CREATE TABLE IF NOT EXISTS messages (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  time       INTEGER NOT NULL,
+  from_agent TEXT NOT NULL,
+  to_agent   TEXT NOT NULL,
+  message    TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS settings (

@@ -23,6 +23,10 @@ export {
 } from './config/agent-config.js';
 export type { AgentEndpoint, WireProtocol } from './config/agent-endpoint.js';
 export { ConfigError } from './config/config-error.js';
+export { DashboardAgent } from './dashboard/dashboard-agent.js';
+export { createDashboardServer } from './dashboard/dashboard-server.js';
+export type { DashboardSource } from './dashboard/dashboard-source.js';
+export { ObservatorySource } from './dashboard/observatory-source.js';
 export { type App, defineApp } from './host/app.js';
 export { type HostOptions, runHost } from './host/launcher.js';
 export { createLogger, type Logger } from './logging/logger.js';

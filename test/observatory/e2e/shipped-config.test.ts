@@ -13,7 +13,7 @@ describe('the shipped configuration (what npm start runs)', { timeout: 60_000 },
   const dir = tempDir('pyros-shipped-');
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('starts the six observatory agents on a simulated night, plans, observes, and stops on SIGTERM', async () => {
+  it('starts the six observatory agents and the dashboard on a simulated night, plans, observes, and stops on SIGTERM', async () => {
     // A copy, so that its data folder (../pyros-data from observatory/) is the temp folder's.
     cpSync(join(ROOT, 'pyros_agent_config.ini'), join(dir, 'pyros_agent_config.ini'));
     cpSync(join(ROOT, 'observatory'), join(dir, 'observatory'), { recursive: true });
@@ -42,6 +42,7 @@ describe('the shipped configuration (what npm start runs)', { timeout: 60_000 },
       assert.deepEqual(agents, [
         'alert_manager',
         'analyzer',
+        'dashboard',
         'majordome',
         'monitoring',
         'observation_manager',

@@ -1,0 +1,88 @@
+import { connect } from 'node:net';
+import type { AgentStatus } from '../agent/agent-status.js';
+import type { AgentConfig } from '../config/agent-config.js';
+import type { AgentEndpoint } from '../config/agent-endpoint.js';
+import { type HostAppState, hostAppStates } from '../observatory/host-apps.js';
+import type { Db } from '../observatory/store/observatory-db.js';
+import { Sender } from '../sender/sender.js';
+import type { AgentState, AgentView } from './dashboard-views.js';
+
+/** How long an agent has to answer STATUS before it counts as down (ms). */
+export const STATUS_TIMEOUT_MS = 500;
+
+/** Host states that say more than "down": the host knows why the agent does not answer. */
+const HOST_SAYS: ReadonlySet<string> = new Set(['restarting', 'failed', 'stopped']);
+
+/**
+ * Every agent of the config, as the dashboard shows it: STATUS asked of all in parallel, the host's
+ * recorded app states (an agent that does not answer cannot say it is restarting), and the
+ * messages each sent, counted in the observatory's message log.
+ */
+export async function agentViews(config: AgentConfig, db: Db): Promise<AgentView[]> {
+  const host = new Map<string, HostAppState>(hostAppStates(db).map((a) => [a.name, a]));
+  const sent = new Map(
+    db
+      .prepare<[], { name: string; n: number }>(
+        'SELECT from_agent AS name, COUNT(*) AS n FROM messages GROUP BY from_agent',
+      )
+      .all()
+      .map((r) => [r.name, r.n]),
+  );
+  return Promise.all(
+    config.names().map(async (name): Promise<AgentView> => {
+      const status = await statusOf(config, name);
+      const app = host.get(name);
+      const counters = typeof status === 'object' ? status : undefined;
+      const state: AgentState =
+        status !== undefined
+          ? 'up'
+          : app !== undefined && HOST_SAYS.has(app.state)
+            ? (app.state as AgentState)
+            : 'down';
+      return {
+        name,
+        state,
+        uptimeS: counters?.uptimeSeconds ?? null,
+        received: counters?.received ?? null,
+        handled: counters?.handled ?? null,
+        failed: counters?.failed ?? null,
+        sent: sent.get(name) ?? 0,
+        lastError: app?.lastError ?? null,
+      };
+    }),
+  );
+}
+
+/**
+ * The agent's STATUS; `reachable` for an original PyROS peer (the text protocol has no replies:
+ * its port accepting a connection is all it can say); undefined when it does not answer.
+ */
+async function statusOf(config: AgentConfig, name: string): Promise<AgentStatus | 'reachable' | undefined> {
+  try {
+    const endpoint = config.endpoint(name);
+    if (endpoint.protocol === 'text') return (await portOpen(endpoint)) ? 'reachable' : undefined;
+    return await Sender.request<AgentStatus>(name, 'STATUS', undefined, {
+      timeout: STATUS_TIMEOUT_MS,
+      config,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function portOpen(e: AgentEndpoint): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: e.ip, port: e.receivePort });
+    const timer = setTimeout(() => socket.destroy(), STATUS_TIMEOUT_MS);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+    socket.once('error', () => {});
+  });
+}

@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { defineApp } from '../host/app.js';
+import { ObservatoryAgent } from '../observatory/agents/observatory-agent.js';
+import type { ObservatoryContext } from '../observatory/observatory-context.js';
+import { createDashboardServer } from './dashboard-server.js';
+import { ObservatorySource } from './observatory-source.js';
+import { PUBLIC_DIR } from './static-files.js';
+
+/** The dashboard's agent name: its section in pyros_agent_config.ini. */
+export const DASHBOARD = 'dashboard';
+/** Where the token comes from when observatory.ini has none. */
+export const DASHBOARD_TOKEN_ENV = 'PYROS_DASHBOARD_TOKEN';
+
+/** Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost): only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  return (
+    h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h)
+  );
+}
+
+/**
+ * The operator's web page (docs/dashboard.md) as an observatory agent: work() serves it on
+ * `[dashboard] host:port` of observatory.ini; it reads the database and asks the other agents
+ * through Sender, like any peer.
+ */
+export class DashboardAgent extends ObservatoryAgent {
+  #server: FastifyInstance | undefined;
+  #source: ObservatorySource | undefined;
+  #httpPort: number | undefined;
+
+  constructor(ctx?: ObservatoryContext) {
+    super(DASHBOARD, ctx);
+  }
+
+  /** The HTTP port it listens on (the bound one when `port = 0`), once work() has run. */
+  get httpPort(): number | undefined {
+    return this.#httpPort;
+  }
+
+  protected override async work(): Promise<void> {
+    const { host, port, token } = this.ctx.settings.dashboard;
+    const loopback = isLoopbackHost(host);
+    const source = new ObservatorySource(this.ctx);
+    this.#source = source;
+    this.#server = createDashboardServer(source, {
+      token: token || process.env[DASHBOARD_TOKEN_ENV] || undefined,
+      loopback,
+      publicDir: PUBLIC_DIR,
+      log: this.log,
+    });
+    await this.#server.listen({ host, port });
+    this.#httpPort = (this.#server.server.address() as AddressInfo).port;
+    const shown = host.includes(':') ? `[${host}]` : host;
+    this.log.info(
+      `dashboard on http://${shown}:${this.#httpPort}/` +
+        (loopback ? '' : ' (not loopback: reading needs the token too)'),
+    );
+  }
+
+  protected override async shutdown(): Promise<void> {
+    await this.#server?.close();
+    await this.#source?.close();
+    await super.shutdown();
+  }
+}
+
+export default defineApp({
+  name: DASHBOARD,
+  async ready() {
+    await new DashboardAgent().start();
+  },
+});

@@ -1,0 +1,135 @@
+/**
+ * The JSON the dashboard answers (docs/dashboard.md), endpoint by endpoint. Times are ms since the
+ * epoch on the observatory clock, positions degrees; what is unknown is `null`, never left out, so
+ * that the page reads every field the same way.
+ */
+import type { AppState } from '../host/supervisor.js';
+import type { PlannedBlock } from '../observatory/scheduler/request.js';
+import type { ObservationRecord } from '../observatory/store/observations-repo.js';
+
+/** How an agent is doing: it answered STATUS (`up`), or what the host last said of it. */
+export type AgentState = 'up' | 'down' | Extract<AppState, 'restarting' | 'failed' | 'stopped'>;
+
+/** One configured agent (`GET /api/agents`). Counters are null when it did not answer. */
+export interface AgentView {
+  readonly name: string;
+  readonly state: AgentState;
+  readonly uptimeS: number | null;
+  readonly received: number | null;
+  readonly handled: number | null;
+  readonly failed: number | null;
+  /** Messages from it in the observatory's message log (the log keeps the latest 5000). */
+  readonly sent: number;
+  /** The host's last error for its app. */
+  readonly lastError: string | null;
+}
+
+/** The task broker (`GET /api/tasks`). */
+export interface TasksView {
+  /** Its URL, without credentials. */
+  readonly broker: string;
+  /** Tasks by state, every state present (0 when none). */
+  readonly counts: Readonly<Record<string, number>>;
+  /** Task workers in the analyzer's thread (`[analyzer] workers`); `pyros worker` processes are not counted. */
+  readonly workers: number;
+  /** Why the counts are empty: the broker could not be read. */
+  readonly error?: string;
+}
+
+/** One message between agents (`GET /api/messages`). */
+export interface MessageView {
+  readonly time: number;
+  readonly from: string;
+  readonly to: string;
+  readonly message: string;
+}
+
+/** The night the plan covers: sunset, twilights, sunrise; null for what does not happen (polar nights). */
+export interface NightView {
+  readonly date: string;
+  readonly sunset: number | null;
+  readonly civilDusk: number | null;
+  readonly nauticalDusk: number | null;
+  readonly astronomicalDusk: number | null;
+  readonly astronomicalDawn: number | null;
+  readonly nauticalDawn: number | null;
+  readonly civilDawn: number | null;
+  readonly sunrise: number | null;
+  /** When the Sun is below the site's limit: when the telescope may observe. */
+  readonly dark: { readonly start: number; readonly end: number } | null;
+}
+
+/** The current plan (`GET /api/plan`). */
+export interface PlanView {
+  readonly version: number;
+  readonly night: NightView;
+  readonly blocks: readonly PlannedBlock[];
+}
+
+/** Each planned target's altitude over the night (`GET /api/plan/altitudes`). */
+export interface AltitudesView {
+  readonly times: readonly number[];
+  readonly series: ReadonlyArray<{ readonly target: string; readonly altitudes: readonly number[] }>;
+}
+
+/** What is happening at the telescope (`GET /api/now`). */
+export interface NowView {
+  readonly observation: ObservationRecord | null;
+  readonly telescope: { readonly status: unknown; readonly pointing: unknown };
+  readonly dome: unknown;
+  readonly filter: unknown;
+  readonly weather: {
+    readonly reading: unknown;
+    /** The monitoring agent's verdict with that reading; null before the first reading. */
+    readonly good: boolean | null;
+    readonly limits: { readonly maxWindMps: number; readonly maxCloudPct: number };
+  };
+  /** Why the devices are null: the observation manager did not answer. */
+  readonly error?: string;
+}
+
+/** One received notice (`GET /api/alerts`), its XML left out. */
+export interface AlertView {
+  readonly ivorn: string;
+  readonly receivedAt: number;
+  readonly source: string;
+  readonly role: string;
+  readonly mission: string | null;
+  readonly packetName: string | null;
+  readonly eventTime: number | null;
+  readonly raDeg: number | null;
+  readonly decDeg: number | null;
+  readonly errorDeg: number | null;
+  readonly outcome: string;
+  readonly reason: string;
+  readonly requestId: string | null;
+  /** The state of the request it made, now. */
+  readonly requestState: string | null;
+}
+
+/** One image (`GET /api/images`). */
+export interface ImageView {
+  readonly id: number;
+  readonly observationId: number;
+  readonly object: string;
+  readonly filter: string;
+  readonly exposureS: number;
+  readonly dateObs: number;
+  readonly raDeg: number;
+  readonly decDeg: number;
+  readonly analysis: unknown;
+  /** The URL of its PNG preview. */
+  readonly preview: string;
+}
+
+/** Everything at once (`GET /api/state`, and each `state` event of `GET /api/events`). */
+export interface DashboardState {
+  readonly time: number;
+  readonly clock: { readonly simulated: boolean; readonly speed: number };
+  readonly agents: readonly AgentView[];
+  readonly tasks: TasksView;
+  readonly plan: PlanView;
+  readonly now: NowView;
+  readonly alerts: readonly AlertView[];
+  readonly images: readonly ImageView[];
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { parseCookies } from '../../src/dashboard/auth.js';
+import { createDashboardServer } from '../../src/dashboard/dashboard-server.js';
+import { ObservatorySource } from '../../src/dashboard/observatory-source.js';
+import { freePorts, writeConfig } from '../helpers.js';
+import { type FilledObservatory, filledObservatory, tempPublicDir } from './dashboard-fixture.js';
+
+describe('parseCookies', () => {
+  it('reads name=value pairs, the first of a repeated name, quoted and percent-encoded values', () => {
+    const cookies = parseCookies(' a=1; pyros_session=abc ;b="x y"; a=2; c=%41%42; bad; d=%zz; =e');
+    assert.equal(cookies.get('a'), '1');
+    assert.equal(cookies.get('pyros_session'), 'abc');
+    assert.equal(cookies.get('b'), 'x y');
+    assert.equal(cookies.get('c'), 'AB');
+    assert.equal(cookies.get('d'), '%zz');
+    assert.equal(cookies.size, 5);
+    assert.equal(parseCookies(undefined).size, 0);
+  });
+});
+
+describe('a dashboard that does not listen on loopback', () => {
+  const TOKEN = 'secret-token';
+  let obs: FilledObservatory;
+  let app: FastifyInstance;
+  before(async () => {
+    const [port] = (await freePorts(1)) as [number];
+    process.env.PYROS_AGENT_CONFIG = writeConfig({ majordome: { port } });
+    obs = await filledObservatory();
+    app = createDashboardServer(new ObservatorySource(obs.ctx), {
+      token: TOKEN,
+      loopback: false,
+      publicDir: tempPublicDir(),
+    });
+  });
+  after(async () => {
+    await app.close();
+    obs.dispose();
+  });
+
+  it('refuses reading the API without a session', async () => {
+    for (const url of [
+      '/api/state',
+      '/api/plan',
+      '/api/messages',
+      '/api/events',
+      '/api/images/1/preview.png',
+    ]) {
+      const res = await app.inject({ url });
+      assert.equal(res.statusCode, 401, url);
+      assert.match((res.json() as { error: string }).error, /no session/);
+    }
+    const wrong = await app.inject({ url: '/api/plan', headers: { authorization: 'Bearer nope' } });
+    assert.equal(wrong.statusCode, 403);
+  });
+
+  it('serves the page itself, so that one can log in', async () => {
+    const page = await app.inject({ url: '/' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /test page/);
+    assert.equal((await app.inject({ url: '/app.js' })).statusCode, 200);
+    assert.equal((await app.inject({ url: '/style.css' })).statusCode, 200);
+    const uplot = await app.inject({ url: '/vendor/uplot.iife.min.js' });
+    assert.equal(uplot.statusCode, 200);
+    assert.match(uplot.body, /uPlot/);
+    assert.equal((await app.inject({ url: '/vendor/uPlot.min.css' })).statusCode, 200);
+  });
+
+  it('reads with the session cookie, or the Bearer token', async () => {
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { 'content-type': 'application/json' },
+      payload: { token: TOKEN },
+    });
+    assert.equal(login.statusCode, 204);
+    const cookie = (login.headers['set-cookie'] as string).split(';')[0] as string;
+    const withCookie = await app.inject({ url: '/api/plan', headers: { cookie } });
+    assert.equal(withCookie.statusCode, 200);
+    assert.equal((withCookie.json() as { version: number }).version, obs.planVersion);
+    const withBearer = await app.inject({ url: '/api/plan', headers: { authorization: `bearer ${TOKEN}` } });
+    assert.equal(withBearer.statusCode, 200);
+    // A session id the server never gave is no session.
+    const forged = await app.inject({ url: '/api/plan', headers: { cookie: 'pyros_session=forged' } });
+    assert.equal(forged.statusCode, 401);
+  });
+});

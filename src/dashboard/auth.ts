@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError } from './http-errors.js';
+import { hostOfHeader, isLoopbackHost } from './loopback.js';
 import { acceptsBody, parseInput } from './request-input.js';
 
 /** The session cookie's name. */
@@ -81,9 +82,13 @@ export class DashboardAuth {
   /** onRequest hook of every action. */
   readonly action = async (request: FastifyRequest): Promise<void> => this.#check(request);
 
-  /** onRequest hook of every read of the API: open on a loopback address. */
+  /**
+   * onRequest hook of every read of the API: open on a loopback address, to requests that name a
+   * loopback host. A web page elsewhere could otherwise read the API through DNS rebinding (its
+   * own name made to resolve to 127.0.0.1): its requests carry its own name in `Host`.
+   */
   readonly read = async (request: FastifyRequest): Promise<void> => {
-    if (!this.loopback) this.#check(request);
+    if (!this.loopback || !isLoopbackHost(hostOfHeader(request.headers.host))) this.#check(request);
   };
 
   /** `POST /api/login` and `POST /api/logout`. */

@@ -1,9 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+
+export { isLoopbackHost } from './loopback.js';
+
 import { defineApp } from '../host/app.js';
 import { ObservatoryAgent } from '../observatory/agents/observatory-agent.js';
 import type { ObservatoryContext } from '../observatory/observatory-context.js';
 import { createDashboardServer } from './dashboard-server.js';
+import { isLoopbackHost } from './loopback.js';
 import { ObservatorySource } from './observatory-source.js';
 import { PUBLIC_DIR } from './static-files.js';
 
@@ -11,17 +15,6 @@ import { PUBLIC_DIR } from './static-files.js';
 export const DASHBOARD = 'dashboard';
 /** Where the token comes from when observatory.ini has none. */
 export const DASHBOARD_TOKEN_ENV = 'PYROS_DASHBOARD_TOKEN';
-
-/** Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost): only this machine can connect. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '');
-  return (
-    h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h)
-  );
-}
 
 /**
  * The operator's web page (docs/dashboard.md) as an observatory agent: work() serves it on

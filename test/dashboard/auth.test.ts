@@ -86,3 +86,36 @@ describe('a dashboard that does not listen on loopback', () => {
     assert.equal(forged.statusCode, 401);
   });
 });
+
+describe('a dashboard on loopback', () => {
+  let obs: FilledObservatory;
+  let app: FastifyInstance;
+  before(async () => {
+    const [port] = (await freePorts(1)) as [number];
+    process.env.PYROS_AGENT_CONFIG = writeConfig({ majordome: { port } });
+    obs = await filledObservatory();
+    app = createDashboardServer(new ObservatorySource(obs.ctx), {
+      token: 'secret-token',
+      loopback: true,
+      publicDir: tempPublicDir(),
+    });
+  });
+  after(async () => {
+    await app.close();
+    obs.dispose();
+  });
+
+  it('opens reading to requests that name a loopback host, not to a rebound name', async () => {
+    for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', '127.0.0.1']) {
+      const res = await app.inject({ url: '/api/plan', headers: { host } });
+      assert.equal(res.statusCode, 200, host);
+    }
+    const rebound = await app.inject({ url: '/api/plan', headers: { host: 'attacker.example:8080' } });
+    assert.equal(rebound.statusCode, 401);
+    const withToken = await app.inject({
+      url: '/api/plan',
+      headers: { host: 'attacker.example:8080', authorization: 'Bearer secret-token' },
+    });
+    assert.equal(withToken.statusCode, 200);
+  });
+});

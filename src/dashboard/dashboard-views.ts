@@ -70,6 +70,8 @@ export interface PlanView {
 export interface AltitudesView {
   readonly times: readonly number[];
   readonly series: ReadonlyArray<{ readonly target: string; readonly altitudes: readonly number[] }>;
+  /** The telescope's lowest altitude (the site's horizon limit), for the chart's limit line. */
+  readonly horizonLimitDeg: number;
 }
 
 /** What is happening at the telescope (`GET /api/now`). */

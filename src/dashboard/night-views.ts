@@ -45,5 +45,5 @@ export function nightAltitudes(site: Site, night: Night, blocks: readonly Planne
       (series[i++] as { altitudes: number[] }).altitudes.push(Math.round(alt * 100) / 100);
     }
   }
-  return { times, series };
+  return { times, series, horizonLimitDeg: site.horizonLimitDeg };
 }

@@ -1,9 +1,8 @@
 import { Agent } from '../../agent/agent.js';
 import { defineApp } from '../../host/app.js';
 import { createLogger } from '../../logging/logger.js';
-import { DEFAULT_BROKER_URL } from '../../tasks/brokers/broker-url.js';
 import { TaskWorker } from '../../tasks/task-worker.js';
-import { brokerUrl, configureTasks, taskBroker } from '../../tasks/tasks-runtime.js';
+import { configureTasks, taskBroker } from '../../tasks/tasks-runtime.js';
 import { Msg } from '../messages.js';
 import type { ObservatoryContext } from '../observatory-context.js';
 import { analyzeImageTask } from '../tasks/analyze-image.js';

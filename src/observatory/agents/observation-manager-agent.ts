@@ -66,11 +66,21 @@ export class ObservationManagerAgent extends ObservatoryAgent {
     this.#devices ??= await observatoryDevices(this.ctx);
     const now = this.ctx.clock.now();
     for (const o of this.ctx.observations.inState('running')) {
-      this.ctx.observations.end(o.id, 'aborted', now, 'interrupted: the host stopped during the observation');
+      const reason = 'interrupted: the observation manager stopped during the observation';
+      this.ctx.observations.end(o.id, 'aborted', now, reason);
       this.ctx.requests.setState(o.requestId, 'pending', now, 'interrupted', ['observing']);
       this.log.warn(
         `observation ${o.id} (${o.targetName}) was interrupted by a restart; its request is pending again`,
       );
+      // The majordome still counts it as running (after a crash of this thread alone, it never
+      // heard the end): tell it and the scheduler, as for any other end.
+      await this.notify([Agent.SCHEDULER, Agent.MAJORDOME], Msg.OBS_FAILED, {
+        observationId: o.id,
+        requestId: o.requestId,
+        blockId: o.blockId,
+        reason,
+        aborted: true,
+      });
     }
   }
 

@@ -3,6 +3,9 @@ import type { ReceivedMessage } from '../../agent/message.js';
 import { Sender } from '../../sender/sender.js';
 import { type ObservatoryContext, observatoryContext } from '../observatory-context.js';
 
+/** Queries that change nothing, left out of the message log. */
+const QUIET_MESSAGES: ReadonlySet<string> = new Set(['Devices', 'Weather']);
+
 /**
  * An observatory agent: an Agent with the observatory's context (clock, settings, site,
  * database), timers on the observatory clock, and `notify`, a send that logs rather than throws
@@ -18,8 +21,13 @@ export abstract class ObservatoryAgent extends Agent {
     this.ctx = ctx ?? observatoryContext();
   }
 
-  /** Records each message in the observatory's message log (the dashboard's), then dispatches it. */
+  /**
+   * Records each message in the observatory's message log (the dashboard's), then dispatches it.
+   * Read-only queries that the dashboard asks every second are not recorded: they would bury the
+   * messages that tell what the observatory does.
+   */
   protected override analyzeMessage(received: ReceivedMessage): unknown {
+    if (QUIET_MESSAGES.has(received.message)) return super.analyzeMessage(received);
     try {
       this.ctx.messages.record({
         time: this.ctx.clock.now(),

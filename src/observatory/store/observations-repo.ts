@@ -96,11 +96,10 @@ export class ObservationsRepo {
   }
 
   end(id: number, state: Exclude<ObservationState, 'running'>, at: number, reason?: string): void {
-    this.db
-      .prepare(
-        `UPDATE observations SET state = ?, ended_at = ?, reason = ? WHERE id = ? AND state = 'running'`,
-      )
-      .run(state, at, reason ?? null, id);
+    const update = this.db.prepare(
+      `UPDATE observations SET state = ?, ended_at = ?, reason = ? WHERE id = ? AND state = 'running'`,
+    );
+    retryBusy(() => update.run(state, at, reason ?? null, id));
   }
 
   get(id: number): ObservationRecord | undefined {
@@ -123,12 +122,12 @@ export class ObservationsRepo {
   }
 
   addImage(i: Omit<ImageRecord, 'id' | 'analysis' | 'analyzedAt'>): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO images (observation_id, path, object, filter, exposure_s, date_obs, ra_deg, dec_deg)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    const insert = this.db.prepare(
+      `INSERT INTO images (observation_id, path, object, filter, exposure_s, date_obs, ra_deg, dec_deg)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const info = retryBusy(() =>
+      insert.run(
         i.observationId,
         i.path,
         i.object,
@@ -137,7 +136,8 @@ export class ObservationsRepo {
         i.dateObs,
         i.target.raDeg,
         i.target.decDeg,
-      );
+      ),
+    );
     return Number(info.lastInsertRowid);
   }
 

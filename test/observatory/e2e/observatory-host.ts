@@ -9,6 +9,12 @@ import { SHIPPED } from '../observatory-fixture.js';
 const BIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
 const AGENTS = ['alert_manager', 'scheduler', 'majordome', 'observation_manager', 'monitoring', 'analyzer'];
 
+/** What the host runs besides the six observatory agents. */
+export interface HostOptions {
+  /** Adds the `dashboard` agent, serving on 127.0.0.1 on a free port, actions behind `token`. */
+  readonly dashboard?: { readonly token: string };
+}
+
 /** One log line of the host (JSON: the host's stdout is not a terminal). */
 export interface LogLine {
   readonly agent?: string;
@@ -25,34 +31,44 @@ export class ObservatoryHost {
   readonly config: string;
   readonly vtpPort: number;
   readonly database: string;
+  /** The dashboard's base URL (`http://127.0.0.1:PORT`), when the host runs one. */
+  readonly dashboardUrl: string | undefined;
   readonly lines: LogLine[] = [];
   #child: ChildProcess | undefined;
   #exited: Promise<number | null> = Promise.resolve(null);
 
-  private constructor(dir: string, config: string, vtpPort: number) {
+  private constructor(dir: string, config: string, vtpPort: number, dashboardUrl: string | undefined) {
     this.dir = dir;
     this.config = config;
     this.vtpPort = vtpPort;
+    this.dashboardUrl = dashboardUrl;
     this.database = join(dir, 'data', 'observatory.db');
   }
 
   /** Writes the config and `observatory.ini` (`ini` appended: extra sections), without starting. */
-  static async create(ini = ''): Promise<ObservatoryHost> {
+  static async create(ini = '', options: HostOptions = {}): Promise<ObservatoryHost> {
     const dir = tempDir('pyros-e2e-');
-    const ports = await freePorts(AGENTS.length + 1);
-    const sections = AGENTS.map((name, i) => `[${name}]\nreceive_port = ${ports[i]}\napp = ${name}\n`).join(
-      '\n',
-    );
+    const agents = options.dashboard === undefined ? AGENTS : [...AGENTS, 'dashboard'];
+    const ports = await freePorts(agents.length + 2);
+    const sections = agents
+      .map((name, i) => `[${name}]\nreceive_port = ${ports[i]}\napp = ${name}\n`)
+      .join('\n');
     const config = join(dir, 'pyros_agent_config.ini');
     writeFileSync(config, `[DEFAULT]\nip = 127.0.0.1\nobservatory = observatory.ini\n\n${sections}`);
-    const vtpPort = ports[AGENTS.length] as number;
+    const vtpPort = ports[agents.length] as number;
+    const httpPort = ports[agents.length + 1] as number;
+    const dashboard =
+      options.dashboard === undefined
+        ? ''
+        : `[dashboard]\nhost = 127.0.0.1\nport = ${httpPort}\ntoken = ${options.dashboard.token}\n`;
     writeFileSync(
       join(dir, 'observatory.ini'),
       `[observatory]\nsite_file = ${join(SHIPPED, 'site.ini')}\ndata_dir = data\n` +
         `routine_requests = ${join(SHIPPED, 'routine-requests.json')}\n` +
-        `[alert_manager]\nvtp_port = ${vtpPort}\n${ini}\n`,
+        `[alert_manager]\nvtp_port = ${vtpPort}\n${dashboard}${ini}\n`,
     );
-    return new ObservatoryHost(dir, config, vtpPort);
+    const url = options.dashboard === undefined ? undefined : `http://127.0.0.1:${httpPort}`;
+    return new ObservatoryHost(dir, config, vtpPort, url);
   }
 
   /** Starts `pyros start --sim-start WHEN --speed N`; resolves once every agent listens. */

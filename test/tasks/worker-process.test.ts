@@ -101,12 +101,12 @@ describe('worker processes', { timeout: 60_000 }, () => {
       worker(url, [], { PYROS_LOG_LEVEL: 'info' }),
       worker(url, [], { PYROS_LOG_LEVEL: 'info' }),
     ];
-    const started = Promise.all(workers.map(ready));
+    // All three take tasks before any is enqueued, so that the work can spread.
+    await Promise.all(workers.map(ready));
     const results = await Promise.all(
       Array.from({ length: 300 }, (_, i) => pkg.whoami.applyAsync([i % 3], { broker })),
     );
     const pids = await Promise.all(results.map((r) => r.get({ timeout: 30_000 })));
-    await started;
     for (const w of workers) w.kill('SIGTERM');
     assert.deepEqual(await Promise.all(workers.map(exited)), [0, 0, 0]);
     const byPid = new Map<unknown, number>();

@@ -8,6 +8,8 @@ export interface Recorded {
   readonly message: string;
   readonly payload: unknown;
   readonly sender: string;
+  /** When it arrived, on `clock` when one was given to startRecorder, else the wall clock. */
+  readonly at: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface Recorded {
 export async function startRecorder(
   name: string,
   replies: Record<string, (payload: unknown) => unknown> = {},
+  clock: { now(): number } = Date,
 ): Promise<{
   agent: TestAgent;
   received: Recorded[];
@@ -30,7 +33,7 @@ export async function startRecorder(
   const agent = new TestAgent(name);
   const received: Recorded[] = [];
   const record = (message: string) => (payload: unknown, meta: MessageMeta) => {
-    received.push({ message, payload, sender: meta.sender });
+    received.push({ message, payload, sender: meta.sender, at: clock.now() });
     return replies[message]?.(payload);
   };
   for (const message of [

@@ -29,12 +29,13 @@ test('an exposure waits exposure + readout in clock time and returns the frame w
   assert.equal(camera.status(), 'exposing');
   const frame = await exposing;
   const elapsedS = (clock.now() - t0) / 1000;
-  assert.ok(elapsedS >= 23 - 0.1 && elapsedS < 26, `took ${elapsedS} s for 20 s + 3 s readout`);
+  // Never shorter; the upper bound leaves a loaded machine's timers 100 real ms (10 s at 100x).
+  assert.ok(elapsedS >= 23 - 0.1 && elapsedS < 33, `took ${elapsedS} s for 20 s + 3 s readout`);
   assert.equal(camera.status(), 'idle');
   assert.equal(frame.width, 256);
   assert.equal(frame.height, 128);
   assert.equal(frame.pixels.length, 256 * 128);
-  assert.ok(Math.abs(frame.header.dateObs - t0) < 300, 'DATE-OBS is the start of the exposure');
+  assert.ok(Math.abs(frame.header.dateObs - t0) < 2000, 'DATE-OBS is the start of the exposure');
   assert.equal(frame.header.exposureS, 20);
   assert.deepEqual(frame.header.target, request.target);
   assert.equal(frame.header.filter, 'R');

@@ -29,6 +29,7 @@ export interface ObservatoryContext {
 export function createObservatoryContext(settings: ObservatorySettings, clock: Clock): ObservatoryContext {
   const site = loadSite(settings.paths.siteFile);
   const db = openObservatoryDb(settings.paths.database);
+  const messages = new MessagesRepo(db);
   return {
     clock,
     settings,
@@ -38,8 +39,11 @@ export function createObservatoryContext(settings: ObservatorySettings, clock: C
     requests: new RequestsRepo(db),
     plan: new PlanRepo(db),
     observations: new ObservationsRepo(db),
-    messages: new MessagesRepo(db),
-    close: () => db.close(),
+    messages,
+    close: () => {
+      messages.flush();
+      db.close();
+    },
   };
 }
 

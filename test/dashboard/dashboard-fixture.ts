@@ -124,6 +124,7 @@ export async function filledObservatory(ini = ''): Promise<FilledObservatory> {
   });
   ctx.messages.record({ time: T + 2, from: 'majordome', to: 'scheduler', message: 'Replan' });
   ctx.messages.record({ time: T + 3, from: 'dashboard', to: 'majordome', message: 'Pause' });
+  ctx.messages.flush();
 
   const apps: HostAppState[] = [
     { name: 'scheduler', state: 'restarting', restarts: 2, lastError: 'scheduler crashed: boom', since: 0 },

@@ -2,8 +2,19 @@
  * The network interface of one agent, as given by its section of `pyros_agent_config.ini`, and
  * the validation that turns raw INI values into it.
  */
-import { isIP } from 'node:net';
-import { ConfigError, quoteValue } from './config-error.js';
+import { ConfigError } from './config-error.js';
+import {
+  InvalidValue,
+  nonEmpty,
+  parseBoolean,
+  parseBrokerUrl,
+  parseHost,
+  parseHosts,
+  parseInteger,
+  parsePort,
+  parseProtocol,
+  parseSecret,
+} from './endpoint-values.js';
 import { DEFAULT_SECTION, type IniDocument } from './ini-parser.js';
 
 /** `framed`: the fast length-prefixed protocol; `text`: the protocol of the Python PyROS. */
@@ -39,9 +50,6 @@ export interface AgentEndpoint {
   readonly observatory?: string;
 }
 
-/** Thrown by the value parsers below; {@link readField} adds the location. */
-class InvalidValue extends Error {}
-
 type Configurable = Omit<AgentEndpoint, 'name'>;
 
 /** What to do when a key is absent: fail, or use a value (possibly `undefined`). */
@@ -59,18 +67,6 @@ interface FieldSpec<T> {
 
 const MAX_INT = Number.MAX_SAFE_INTEGER;
 const NO_HOSTS: readonly string[] = Object.freeze([]);
-
-// configparser's RawConfigParser.BOOLEAN_STATES, compared lower-cased as getboolean() does.
-const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
-  ['1', true],
-  ['yes', true],
-  ['true', true],
-  ['on', true],
-  ['0', false],
-  ['no', false],
-  ['false', false],
-  ['off', false],
-]);
 
 /**
  * Every known key, one line each. The mapped type makes the compiler reject an AgentEndpoint
@@ -136,61 +132,10 @@ const FIELDS: { readonly [F in keyof Required<Configurable>]: FieldSpec<Configur
   },
 };
 
-function parseBrokerUrl(raw: string): string {
-  if (/^sqlite:.+/.test(raw) || /^rediss?:\/\/.+/.test(raw)) return raw;
-  throw new InvalidValue(`${quoteValue(raw)} is not sqlite:PATH or redis://HOST:PORT/DB`);
-}
-
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof Configurable)[];
 
 /** The INI keys an agent section (or `[DEFAULT]`) may hold, in table order. */
 export const KNOWN_KEYS: readonly string[] = Object.freeze(FIELD_NAMES.map((field) => FIELDS[field].key));
-
-function parseHost(raw: string): string {
-  if (raw === 'localhost' || isIP(raw) !== 0) return raw;
-  throw new InvalidValue(`${quoteValue(raw)} is not an IPv4 or IPv6 address or "localhost"`);
-}
-
-function parsePort(raw: string): number {
-  return parseInteger(raw, 1, 65535, 'a port (1-65535)');
-}
-
-function parseInteger(raw: string, min: number, max: number, what: string): number {
-  // Digits only: Python's int() would also take "+5" or "1_000", which nobody means here.
-  const value = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (value >= min && value <= max) return value;
-  throw new InvalidValue(`${quoteValue(raw)} is not ${what}`);
-}
-
-function parseProtocol(raw: string): WireProtocol {
-  if (raw === 'framed' || raw === 'text') return raw;
-  throw new InvalidValue(`${quoteValue(raw)} is not a protocol (expected "framed" or "text")`);
-}
-
-function parseSecret(raw: string): string {
-  // The value is not quoted back: it is a secret.
-  if (raw === '') throw new InvalidValue('is empty (give a secret or remove the key)');
-  return raw;
-}
-
-function nonEmpty(raw: string): string {
-  if (raw === '') throw new InvalidValue('is empty (give a value or remove the key)');
-  return raw;
-}
-
-function parseHosts(raw: string): readonly string[] {
-  const hosts = raw.split(/[\s,]+/).filter((host) => host !== '');
-  for (const host of hosts) {
-    if (isIP(host) === 0) throw new InvalidValue(`${quoteValue(host)} is not an IP address`);
-  }
-  return Object.freeze(hosts);
-}
-
-function parseBoolean(raw: string): boolean {
-  const value = BOOLEANS.get(raw.toLowerCase());
-  if (value !== undefined) return value;
-  throw new InvalidValue(`${quoteValue(raw)} is not a boolean (1/yes/true/on or 0/no/false/off)`);
-}
 
 function checkKnownKeys(
   file: string,

@@ -89,11 +89,12 @@ test('clouds dim the stars to the light that gets through', async () => {
     inClouds.count < inClear.count,
     `${inClouds.count} sources under clouds, ${inClear.count} in clear sky`,
   );
-  // 85 % (± 5) cover lets 1 − 0.9 × 0.85 ≈ 24 % of the light through: compare the peaks of a bright star.
+  // 80–90 % cover lets 1 − 0.9 × cover = 19–28 % of the light through: compare the peaks of a bright
+  // star, which carry their own noise (about 10 %) on top.
   const star = inClear.sources.find((s) => s.peak < 20_000 && s.peak > 50 * inClear.noise);
   assert.ok(star !== undefined, 'an unsaturated bright star');
   const dimmed = inClouds.sources.find((s) => Math.hypot(s.x - star.x, s.y - star.y) < 2);
   assert.ok(dimmed !== undefined, 'still detected under clouds');
   const ratio = dimmed.peak / star.peak;
-  assert.ok(ratio > 0.18 && ratio < 0.3, `peak ratio ${ratio}`);
+  assert.ok(ratio > 0.15 && ratio < 0.34, `peak ratio ${ratio}`);
 });

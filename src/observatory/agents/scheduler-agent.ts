@@ -15,20 +15,24 @@ import { currentNight, planningWindow } from './planning-window.js';
  * alert manager) and replans whenever something changes: a new or retracted alert, the weather,
  * an observation finished or failed, and every `replan_every_s` of observatory time.
  */
+/** How long an observation's end waits for its replan (real ms); see replanSoon. */
+const REPLAN_DELAY_MS = 50;
+
 export class SchedulerAgent extends ObservatoryAgent {
   #weatherOk = true;
   /** The night whose routine requests are loaded. */
   #routineNight: string | undefined;
   /** The sky per minute, kept from one replan to the next within a night. */
   #sky: SkyStates | undefined;
+  #replanPending = false;
 
   constructor(ctx?: ObservatoryContext) {
     super(Agent.SCHEDULER, ctx);
     const replan = (): Promise<unknown> => this.replan();
     this.actionsByMessage[Msg.NEW_ALERT] = replan;
     this.actionsByMessage[Msg.ALERT_RETRACTED] = replan;
-    this.actionsByMessage[Msg.OBS_FINISHED] = replan;
-    this.actionsByMessage[Msg.OBS_FAILED] = replan;
+    this.actionsByMessage[Msg.OBS_FINISHED] = () => this.replanSoon();
+    this.actionsByMessage[Msg.OBS_FAILED] = () => this.replanSoon();
     this.actionsByMessage[Msg.REPLAN] = replan;
     this.actionsByMessage[Msg.BAD_WEATHER] = () => {
       this.#weatherOk = false;
@@ -43,6 +47,21 @@ export class SchedulerAgent extends ObservatoryAgent {
   protected override async work(): Promise<void> {
     await this.replan();
     this.everyClock(this.ctx.settings.scheduler.replan_every_s * 1000, () => this.replan());
+  }
+
+  /**
+   * A replan a few real milliseconds later, once for any number of calls. The end of an
+   * observation needs no plan at once (the majordome goes on with the current one); replanning a
+   * moment later keeps this thread off the CPUs while a preempting alert's observation starts.
+   */
+  replanSoon(): void {
+    if (this.#replanPending) return;
+    this.#replanPending = true;
+    const { clock } = this.ctx;
+    this.atTime(clock.now() + REPLAN_DELAY_MS * clock.speed, () => {
+      this.#replanPending = false;
+      return this.replan();
+    });
   }
 
   /** Plans from now with the open requests, stores the plan, and tells the majordome. */

@@ -86,4 +86,23 @@ describe('SchedulerAgent', () => {
     const result = await scheduler.replan();
     assert.equal(result.version, 1);
   });
+
+  it('replans once, a moment later, for the ends of observations that come together', async () => {
+    const majordome = await startRecorder('majordome');
+    obs = tempObservatory(`routine_requests = ${SHIPPED}/routine-requests.json`, new SimClock(EVENING, 1));
+    const scheduler = new SchedulerAgent(obs.ctx);
+    const { version } = await scheduler.replan();
+    for (let i = 0; i < 3; i++) {
+      await scheduler.actionsByMessage['Observation finished']?.call(
+        scheduler,
+        { observationId: i },
+        {} as never,
+      );
+    }
+    assert.equal(obs.ctx.plan.version(), version, 'not at once');
+    const updated = await majordome.waitFor('Plan updated', 2);
+    assert.equal((updated.payload as { version: number }).version, version + 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(obs.ctx.plan.version(), version + 1, 'once for the three');
+  });
 });

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers.js';
+
+const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+describe('pyros start --sim-start / --speed: bad input', () => {
+  const dir = tempDir('pyros-start-sim-');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(join(ROOT, 'pyros_agent_config.ini'), join(dir, 'pyros_agent_config.ini'));
+  cpSync(join(ROOT, 'observatory'), join(dir, 'observatory'), { recursive: true });
+
+  const start = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, 'start', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, PYROS_AGENT_CONFIG: '' },
+      timeout: 20_000,
+    });
+
+  it('refuses each mistake in one line, exit 1, starting nothing', () => {
+    for (const [args, message] of [
+      [['--speed', '10'], /^pyros: --speed needs --sim-start$/],
+      [
+        ['--sim-start', 'yesterday'],
+        /^pyros: --sim-start: expected an ISO time or ms since the epoch, got "yesterday"$/,
+      ],
+      [['--sim-start', '2026-11-29T18:00:00Z', '--speed', '0'], /^pyros: --speed: "0" is not a number > 0$/],
+      [
+        ['--sim-start', 'resume'],
+        /^pyros: --sim-start resume: no simulated run recorded in .*observatory\.db$/,
+      ],
+    ] as const) {
+      const run = start(...args);
+      assert.equal(run.status, 1, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr.trim(), message);
+      assert.equal(run.stderr.trim().split('\n').length, 1);
+    }
+  });
+});

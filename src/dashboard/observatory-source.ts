@@ -7,7 +7,7 @@ import type { ObservatoryContext } from '../observatory/observatory-context.js';
 import { Sender } from '../sender/sender.js';
 import type { Broker } from '../tasks/broker.js';
 import { openBroker } from '../tasks/brokers/broker-url.js';
-import type { TaskState } from '../tasks/task-record.js';
+import { TASK_STATES } from '../tasks/task-record.js';
 import { agentViews, STATUS_TIMEOUT_MS } from './agent-views.js';
 import type { DashboardSource } from './dashboard-source.js';
 import type {
@@ -25,17 +25,6 @@ import { HttpError } from './http-errors.js';
 import { nightAltitudes, nightView } from './night-views.js';
 import { PreviewCache } from './preview-png.js';
 
-/** Every task state, so that the counts name each one (0 when none). */
-const TASK_STATES: readonly TaskState[] = [
-  'PENDING',
-  'SCHEDULED',
-  'STARTED',
-  'RETRY',
-  'SUCCESS',
-  'FAILURE',
-  'REVOKED',
-  'EXPIRED',
-];
 /** How many alerts and images the state (and each event) carries. */
 export const STATE_LIMITS = { alerts: 20, images: 12 } as const;
 /** How long an action waits for its reply (ms); closing the dome waits for the dome too. */

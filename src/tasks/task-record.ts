@@ -12,6 +12,18 @@ export type TaskState =
   | 'REVOKED'
   | 'EXPIRED';
 
+/** Every state, in a task's life order (for tables and counts that name each one). */
+export const TASK_STATES: readonly TaskState[] = [
+  'PENDING',
+  'SCHEDULED',
+  'STARTED',
+  'RETRY',
+  'SUCCESS',
+  'FAILURE',
+  'REVOKED',
+  'EXPIRED',
+];
+
 /** States a task never leaves. */
 export const FINAL_STATES: ReadonlySet<TaskState> = new Set(['SUCCESS', 'FAILURE', 'REVOKED', 'EXPIRED']);
 

@@ -1,21 +1,10 @@
 import type { Command } from 'commander';
 import type { Broker } from '../../tasks/broker.js';
 import { openBroker } from '../../tasks/brokers/broker-url.js';
-import type { TaskRecord, TaskState } from '../../tasks/task-record.js';
+import { TASK_STATES, type TaskRecord, type TaskState } from '../../tasks/task-record.js';
 import { brokerUrl } from '../../tasks/tasks-runtime.js';
 import { applyConfigOption, positiveInt } from '../run-cli.js';
 import { textTable } from '../text-table.js';
-
-const STATES: readonly TaskState[] = [
-  'PENDING',
-  'SCHEDULED',
-  'STARTED',
-  'RETRY',
-  'SUCCESS',
-  'FAILURE',
-  'REVOKED',
-  'EXPIRED',
-];
 
 async function withBroker<T>(
   opts: { broker?: string; config?: string },
@@ -75,15 +64,15 @@ export function registerTasks(program: Command): void {
     .description('tasks, newest first')
     .option(brokerOption, brokerHelp)
     .option(configOption, configHelp)
-    .option('--state <states>', `comma-separated: ${STATES.join(', ')}`)
+    .option('--state <states>', `comma-separated: ${TASK_STATES.join(', ')}`)
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
     .action(
       async (opts: { broker?: string; config?: string; state?: string; limit: string; json?: boolean }) => {
         const states = opts.state?.split(',').map((s) => s.trim().toUpperCase());
         for (const s of states ?? []) {
-          if (!STATES.includes(s as TaskState))
-            throw new Error(`--state: "${s}" is not one of ${STATES.join(', ')}`);
+          if (!TASK_STATES.includes(s as TaskState))
+            throw new Error(`--state: "${s}" is not one of ${TASK_STATES.join(', ')}`);
         }
         const limit = positiveInt('--limit', opts.limit);
         const list = await withBroker(opts, (b) =>

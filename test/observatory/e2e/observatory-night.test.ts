@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { readFits } from '../../../src/observatory/images/fits-reader.js';
+import { waitFor } from '../../helpers.js';
 import { swiftAlert, TEST_NOTICE, zenith } from './alert-samples.js';
 import { ObservatoryHost } from './observatory-host.js';
 import { publishVoEvent } from './vtp-publish.js';
@@ -94,7 +95,7 @@ describe('a simulated night, end to end (host, agents, devices, tasks)', { timeo
       assert.ok(Math.abs(Number(fits.header.DEC) - image.dec_deg) < 1e-6);
       assert.equal(typeof fits.header.TELESCOP, 'string');
     }
-    await waitUntil(
+    await waitFor(
       () => {
         const [row] = host.query<{ n: number; analyzed: number }>(
           'SELECT COUNT(*) AS n, COUNT(analysis) AS analyzed FROM images WHERE id <= ?',
@@ -169,13 +170,5 @@ async function waitForNew(host: ObservatoryHost, from: number, pattern: RegExp, 
     if (line !== undefined) return line;
     if (Date.now() > until) throw new Error(`no new ${pattern}: ${host.tail(10)}`);
     await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '../../helpers.js';
 import { ObservatoryHost } from './observatory-host.js';
 
 const BIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
@@ -53,6 +54,8 @@ describe('rain during the night', { timeout: 120_000 }, () => {
     const before = host.query<{ n: number }>('SELECT COUNT(*) AS n FROM images')[0]?.n ?? 0;
     await waitFor(
       () => (host.query<{ n: number }>('SELECT COUNT(*) AS n FROM images')[0]?.n ?? 0) > before + 2,
+      30_000,
+      'images after the rain',
     );
     const images = host.query<{ date_obs: number; exposure_s: number }>(
       'SELECT date_obs, exposure_s FROM images',
@@ -69,11 +72,3 @@ describe('rain during the night', { timeout: 120_000 }, () => {
     );
   });
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  const until = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

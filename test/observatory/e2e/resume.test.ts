@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '../../helpers.js';
 import { swiftAlert } from './alert-samples.js';
 import { ObservatoryHost } from './observatory-host.js';
 import { publishVoEvent } from './vtp-publish.js';
@@ -50,6 +51,8 @@ describe('a host killed mid-night', { timeout: 120_000 }, () => {
     const lastId = beforeKill.at(-1)?.id ?? 0;
     await waitFor(
       () => host.query("SELECT 1 FROM observations WHERE id > ? AND state = 'done'", lastId).length > 0,
+      30_000,
+      'an observation done after the restart',
     );
     const [next] = host.query<{ started_at: number }>(
       'SELECT started_at FROM observations WHERE id > ? ORDER BY id',
@@ -66,11 +69,3 @@ describe('a host killed mid-night', { timeout: 120_000 }, () => {
     assert.ok(request !== undefined && ['pending', 'scheduled', 'observing', 'done'].includes(request.state));
   });
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  const until = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,8 +1,13 @@
 // Runs every test file under test/ with Node's own test runner, TypeScript loaded by tsx.
-// Node 20's --test takes no globs, so the files are listed here.
+//   node scripts/run-tests.mjs               every test
+//   node scripts/run-tests.mjs --unit        without the slow whole-system folders (UNIT_SKIPS)
+//   node scripts/run-tests.mjs FILE...       just these files
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+
+/** Folders of whole-system tests: real hosts on a simulated night, the browser, the benchmarks. */
+const UNIT_SKIPS = ['e2e', 'browser', 'hosts', join('test', 'bench')];
 
 function list(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -12,8 +17,12 @@ function list(dir) {
   });
 }
 
-const only = process.argv.slice(2);
-const files = only.length > 0 ? only : list('test').sort();
+const args = process.argv.slice(2);
+const unit = args.includes('--unit');
+const only = args.filter((a) => a !== '--unit');
+const isWholeSystem = (path) => UNIT_SKIPS.some((skip) => `${sep}${path}`.includes(`${sep}${skip}${sep}`));
+let files = only.length > 0 ? only : list('test').sort();
+if (unit) files = files.filter((path) => !isWholeSystem(path));
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
 });

@@ -1,4 +1,4 @@
-// Moleculer 0.14 setup shared by both sides of the benchmark: the TCP transporter with a static node
+// Moleculer 0.15 setup shared by both sides of the benchmark: the TCP transporter with a static node
 // list on 127.0.0.1, no UDP discovery, no logger, and its TCP server bound to loopback only.
 
 import { createRequire } from 'node:module';
@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 let patched = false;
 
 /**
- * Moleculer 0.14's TCP reader calls server.listen({ port, exclusive }) with no host, i.e. on every
+ * Moleculer 0.15's TCP reader calls server.listen({ port, exclusive }) with no host, i.e. on every
  * interface, and has no option to change it. Replace its listen() with the same code plus
  * host: '127.0.0.1', so nothing of the benchmark is reachable from outside the machine.
  */

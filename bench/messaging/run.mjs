@@ -1,4 +1,4 @@
-// Messaging benchmark: pyros-ts (framed and text protocols) against Moleculer 0.14's TCP transporter
+// Messaging benchmark: pyros-ts (framed and text protocols) against Moleculer 0.15's TCP transporter
 // and raw Node sockets, on 127.0.0.1, the receiving side always in a child process.
 //
 //   npm run bench:messaging                  build, then the full run (< 3 min on 2 cores)

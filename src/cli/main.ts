@@ -1,29 +1,11 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
-import { registerAlert } from './commands/alert.js';
-import { registerNight } from './commands/night.js';
-import { registerSend } from './commands/send.js';
-import { registerStart } from './commands/start.js';
-import { registerStatus } from './commands/status.js';
-import { registerTasks } from './commands/tasks.js';
-import { registerWorker } from './commands/worker.js';
-import { runCli } from './run-cli.js';
+// The `pyros` executable. The Node version is checked before anything else is imported: on Node 20
+// better-sqlite3 13 does not fail cleanly, it crashes the process (segmentation fault).
+import { nodeVersionProblem } from './node-version.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
-
-const program = new Command('pyros')
-  .description('pyros-ts: PyROS agents for robotic observatories')
-  .version(pkg.version)
-  .showHelpAfterError();
-registerStart(program);
-registerSend(program);
-registerStatus(program);
-registerWorker(program);
-registerTasks(program);
-registerAlert(program);
-registerNight(program);
-
-await runCli(program, process.argv);
+const problem = nodeVersionProblem(process.versions.node);
+if (problem !== undefined) {
+  process.stderr.write(`pyros: ${problem}\n`);
+  process.exit(1);
+}
+await import('./program.js');

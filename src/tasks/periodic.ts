@@ -50,9 +50,13 @@ export function periodicCount(): number {
   return entries.length;
 }
 
-/** Runs the schedules of this process's periodic tasks until the returned stop() is called. */
-export function startBeat(broker: Broker, log: Logger): () => void {
+/**
+ * Runs the schedules of this process's periodic tasks until the returned stop() is called. stop()
+ * resolves once the firings in flight have reached the broker, so the broker can be closed then.
+ */
+export function startBeat(broker: Broker, log: Logger): () => Promise<void> {
   const timers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<void>>();
   let stopped = false;
   const arm = (e: PeriodicEntry, after: number) => {
     const at = e.next(after);
@@ -60,7 +64,8 @@ export function startBeat(broker: Broker, log: Logger): () => void {
     const t = setTimeout(
       () => {
         timers.delete(t);
-        void fire(e, at);
+        const firing = fire(e, at).finally(() => inFlight.delete(firing));
+        inFlight.add(firing);
         arm(e, at);
       },
       Math.max(0, at - Date.now()),
@@ -78,9 +83,10 @@ export function startBeat(broker: Broker, log: Logger): () => void {
     }
   };
   for (const e of entries) arm(e, Date.now());
-  return () => {
+  return async () => {
     stopped = true;
     for (const t of timers) clearTimeout(t);
     timers.clear();
+    await Promise.all(inFlight);
   };
 }

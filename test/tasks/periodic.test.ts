@@ -28,11 +28,18 @@ test('two beats on one broker enqueue each firing once', async () => {
   const broker = SqliteBroker.open(join(tempDir('pyros-beat-'), 'tasks.db'));
   const beat = defineTask('beat-once', () => 'tick');
   definePeriodic(beat, { every: 0.1 });
+  const started = Date.now();
   const stops = [startBeat(broker, createLogger('a')), startBeat(broker, createLogger('b'))];
   await new Promise((r) => setTimeout(r, 650));
-  for (const stop of stops) stop();
+  const periods = (Date.now() - started) / 100;
+  await Promise.all(stops.map((stop) => stop()));
   const tasks = await broker.list({ name: 'beat-once', limit: 100 });
-  assert.ok(tasks.length >= 4 && tasks.length <= 7, `${tasks.length} firings in 0.65 s at 0.1 s`);
+  // Two beats, one enqueue per firing: never more than the periods that passed (a late timer
+  // catches up, so a loaded machine gives as many), and some did fire.
+  assert.ok(
+    tasks.length >= 2 && tasks.length <= Math.ceil(periods) + 1,
+    `${tasks.length} firings in ${periods} periods`,
+  );
   assert.equal(new Set(tasks.map((t) => t.id)).size, tasks.length);
   for (const t of tasks) assert.match(t.id, /^beat-once@\d{4}-\d\d-\d\dT/);
   await broker.close();

@@ -74,14 +74,13 @@ export function registerWorker(program: Command): void {
         log.info(`tasks: ${names.join(', ')}; broker ${url}`);
         const worker = new TaskWorker({ broker, log, concurrency, queues, lockMs, resultTtlMs });
         worker.start();
-        const stopBeat = periodicCount() > 0 ? startBeat(broker, log) : () => {};
+        const stopBeat = periodicCount() > 0 ? startBeat(broker, log) : async () => {};
         await new Promise<void>((done) => {
           const stop = (signal: string) => {
             log.info(`${signal}: finishing running tasks`);
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
-            stopBeat();
-            void worker.stop(grace).then(done);
+            void Promise.all([stopBeat(), worker.stop(grace)]).then(() => done());
           };
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);

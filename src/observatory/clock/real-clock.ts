@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import { abortable, armAt } from './timers.js';
+import { armAt, sleepOn } from './timers.js';
 
 /** The wall clock: the observatory's time is the machine's. */
 export class RealClock implements Clock {
@@ -11,7 +11,7 @@ export class RealClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return abortable(ms, 1, signal);
+    return sleepOn(this, ms, signal);
   }
 
   at(at: number, fn: () => void): () => void {

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import { abortable, armAt } from './timers.js';
+import { armAt, sleepOn } from './timers.js';
 
 /**
  * A simulated clock: observatory time starts at `start` when the real clock reads `anchor`, and
@@ -30,7 +30,7 @@ export class SimClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return abortable(ms, this.speed, signal);
+    return sleepOn(this, ms, signal);
   }
 
   at(at: number, fn: () => void): () => void {

@@ -3,25 +3,28 @@ import type { Clock } from './clock.js';
 /** setTimeout's longest delay; longer waits are taken in steps. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
-/** Sleeps `ms` of observatory time at `speed`, rejecting with the signal's reason when aborted. */
-export function abortable(ms: number, speed: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Sleeps `ms` of observatory time on `clock`, rejecting with the signal's reason when aborted. It
+ * ends once `clock.now()` has advanced by `ms` (through {@link armAt}), never earlier: a real timer
+ * may fire up to a millisecond early by the wall clock, which a fast simulated clock turns into
+ * seconds.
+ */
+export function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
+    let cancel = (): void => {};
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancel();
       reject(signal?.reason);
     };
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      Math.min(MAX_DELAY_MS, Math.max(0, ms / speed)),
-    );
     signal?.addEventListener('abort', onAbort, { once: true });
+    cancel = armAt(clock, clock.now() + Math.max(0, ms), () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
   });
 }
 

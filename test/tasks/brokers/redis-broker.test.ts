@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { openBroker } from '../../../src/tasks/brokers/broker-url.js';
 import { RedisBroker } from '../../../src/tasks/brokers/redis-broker.js';
 import { brokerConformance, newTask } from './conformance.js';
-import type { WorkerReport } from './fixtures/reserve-worker.js';
+import type { WorkerReport } from './fixtures/drain.js';
 import { freePort, startRedisServer } from './redis-server.js';
 import { runWorkerProcesses } from './worker-processes.js';
 
@@ -55,7 +55,6 @@ describe('RedisBroker', () => {
       reports.map((r) => r.lostCompletes),
       [0, 0, 0, 0],
     );
-    for (const r of reports) assert.ok(r.claimed.length > 0, `${r.workerId} claimed nothing`);
     const claims = reports.flatMap((r) => r.claims).sort();
     assert.deepEqual(
       claims,

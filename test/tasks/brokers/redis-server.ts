@@ -3,10 +3,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { RedisBroker } from '../../../src/tasks/brokers/redis-broker.js';
-import type { WorkerReport } from './fixtures/reserve-worker.js';
+import { drainWorker } from './fixtures/drain.js';
 
 /** The server binary (Debian's redis-server package); REDIS_SERVER overrides it. */
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -129,49 +128,11 @@ function running(
   };
 }
 
-/**
- * The worker process of the multi-process test: opens the broker, says "ready", waits for "go" on
- * stdin (so all workers start together), reserves and completes tasks until none is left, claims
- * `claimKeys` keys, and prints one JSON line (a WorkerReport, as the SQLite fixture does).
- */
-async function drainWorker(url: string, workerId: string, claimKeys: number): Promise<void> {
-  const broker = await RedisBroker.open(url);
-  process.stdout.write('ready\n');
-  const lines = createInterface({ input: process.stdin });
-  await new Promise<void>((resolve) => lines.once('line', () => resolve()));
-  lines.close();
-  const claimed: string[] = [];
-  const claims: string[] = [];
-  let lostCompletes = 0;
-  let claimKey = 0;
-  const claim = async (): Promise<void> => {
-    if (await broker.claimOnce(`tick@${claimKey}`, Date.now())) claims.push(`tick@${claimKey}`);
-    claimKey += 1;
-  };
-  for (;;) {
-    // Small, varying batches, so the workers' reserves interleave a lot.
-    const batch = 1 + Math.floor(Math.random() * 6);
-    const tasks = await broker.reserve(['default'], workerId, 60_000, batch, Date.now());
-    if (tasks.length === 0) break;
-    for (const task of tasks) {
-      claimed.push(task.id);
-      const n = typeof task.args[0] === 'number' ? task.args[0] : Number.NaN;
-      const ok = await broker.complete(task.id, workerId, { by: workerId, double: n * 2 }, Date.now());
-      if (!ok) lostCompletes += 1;
-      if (claimKey < claimKeys) await claim();
-    }
-  }
-  while (claimKey < claimKeys) await claim();
-  await broker.close();
-  const report: WorkerReport = { workerId, claimed, lostCompletes, claims };
-  process.stdout.write(`${JSON.stringify(report)}\n`);
-}
-
 // Run as a script: `node --import tsx redis-server.ts URL WORKER_ID CLAIM_KEYS`.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [url, workerId, claimKeys] = process.argv.slice(2);
   if (url === undefined || workerId === undefined || claimKeys === undefined) {
     throw new Error('usage: redis-server.ts URL WORKER_ID CLAIM_KEYS');
   }
-  await drainWorker(url, workerId, Number(claimKeys));
+  await drainWorker(await RedisBroker.open(url), workerId, Number(claimKeys));
 }

@@ -3,9 +3,19 @@
  * @packageDocumentation
  */
 export { Agent } from './agent/agent.js';
+export type { AgentClock } from './agent/agent-clock.js';
 export type { AgentOptions } from './agent/agent-options.js';
 export type { AgentStatus } from './agent/agent-status.js';
-export type { TimerHandle } from './agent/background-work.js';
+export type { TimerHandle } from './agent/agent-timers.js';
+export {
+  checkSchema,
+  defineMessage,
+  type MessageContract,
+  type PayloadIn,
+  type PayloadOut,
+  type ReplyIn,
+  type ReplyOut,
+} from './agent/contract.js';
 export {
   type MessageHandler,
   type MessageMeta,
@@ -69,6 +79,7 @@ export type { ExposureSpec, ObservationRequest, PlannedBlock } from './observato
 export type { AlertOutcome, AlertRecord } from './observatory/store/alert-record.js';
 export {
   InvalidMessageError,
+  InvalidPayloadError,
   RefusedError,
   RejectedError,
   RemoteError,

@@ -1,5 +1,9 @@
+import type { AgentClock } from './agent-clock.js';
+
 /** Options of an agent; all optional. */
 export interface AgentOptions {
+  /** What `every`, `after` and `at` count in (default: the wall clock); the observatory passes its own. */
+  readonly clock?: AgentClock;
   /** Config file path, used when neither PYROS_AGENT_CONFIG nor ./pyros_agent_config.ini exists. */
   readonly config?: string;
   /** Handle SIGINT/SIGTERM as SHUTDOWN (default: true in a main thread). */

@@ -15,6 +15,8 @@ export interface AgentStatus {
   readonly failed: number;
   /** Messages with no handler. */
   readonly unknown: number;
+  /** Messages refused because their payload did not match the message's declared schema. */
+  readonly invalid: number;
   /** Messages waiting in the mailbox. */
   readonly queued: number;
   readonly connections: number;
@@ -28,6 +30,7 @@ export class AgentCounters {
   handled = 0;
   failed = 0;
   unknown = 0;
+  invalid = 0;
 }
 
 /** The STATUS answer from an agent's counters and its mailbox and port figures. */

@@ -4,22 +4,28 @@ import type { AgentEndpoint } from '../config/agent-endpoint.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { Sender } from '../sender/sender.js';
 import { AgentServer } from '../transport/agent-server.js';
-import { ReplyStatus } from '../transport/frames.js';
-import type { InboundMessage, MessageSink, Responder } from '../transport/inbound.js';
+import { RejectCode, ReplyStatus } from '../transport/frames.js';
+import type { InboundMessage, MessageSink, Refusal, Responder } from '../transport/inbound.js';
 import type { AgentOptions } from './agent-options.js';
 
 export type { AgentOptions };
 
+import { type AgentClock, WALL_CLOCK } from './agent-clock.js';
 import { agentLifecycle, claimAgentSlot, releaseAgentSlot } from './agent-slot.js';
 import { AgentCounters, type AgentStatus, agentStatus } from './agent-status.js';
-import { BackgroundWork, guarded, type TimerHandle } from './background-work.js';
+import { AgentTimers, type TimerHandle } from './agent-timers.js';
+import { BackgroundWork, guarded } from './background-work.js';
+import { checkSchema, type MessageContract, type PayloadOut, type ReplyIn } from './contract.js';
+import { localResponder, localSeq } from './local-message.js';
 import { Mailbox } from './mailbox.js';
 import {
   type MessageHandler,
   MessageJob,
+  type MessageMeta,
   Received,
   type ReceivedMessage,
   UnknownMessageError,
+  WithPayload,
 } from './message.js';
 import { shutdownOnSignals } from './signal-shutdown.js';
 
@@ -52,12 +58,18 @@ export abstract class Agent implements MessageSink {
   /** Built-in: answers the agent's {@link AgentStatus} at once, without queueing. */
   static readonly STATUS = 'STATUS';
 
-  /** Message name → handler, as the seed's `actions_by_message`. */
-  readonly actionsByMessage: Record<string, MessageHandler> = {};
+  /**
+   * Message name → handler, as the seed's `actions_by_message`. It has no prototype and names are
+   * looked up as own keys only: `constructor` or `__proto__` is an unknown message, not a method.
+   */
+  readonly actionsByMessage: Record<string, MessageHandler> = Object.create(null);
+  /** Message name → its declared contract, for the handlers registered with {@link onMessage}. */
+  readonly #contracts = new Map<string, MessageContract>();
   /** This agent's logger; every line names the agent. */
   protected readonly log: Logger;
   private readonly counters = new AgentCounters();
   private readonly background = new BackgroundWork();
+  private readonly timers: AgentTimers;
   private mailbox: Mailbox | undefined;
   private server: AgentServer | undefined;
   private endpointInfo: AgentEndpoint | undefined;
@@ -76,6 +88,25 @@ export abstract class Agent implements MessageSink {
     private readonly options: AgentOptions = {},
   ) {
     this.log = createLogger(name);
+    this.timers = new AgentTimers(options.clock ?? WALL_CLOCK, (kind, fn) => this.queueLocal(kind, fn));
+  }
+
+  /** The time this agent's timers run on (`options.clock`, else the wall clock). */
+  protected get clock(): AgentClock {
+    return this.timers.clock;
+  }
+
+  /**
+   * Registers the handler of a declared message: the payload it gets has passed the contract's
+   * schema (a payload that does not is refused before it, with a reason naming the field), and
+   * what it returns is typed as the contract's reply.
+   */
+  protected onMessage<C extends MessageContract>(
+    contract: C,
+    handler: (payload: PayloadOut<C>, meta: MessageMeta) => ReplyIn<C> | Promise<ReplyIn<C>>,
+  ): void {
+    this.#contracts.set(contract.name, contract);
+    this.actionsByMessage[contract.name] = handler as MessageHandler;
   }
 
   /** The seed's entry method: runs first, before any message is handled. Must not loop forever. */
@@ -154,7 +185,7 @@ export abstract class Agent implements MessageSink {
   }
 
   /** MessageSink: called by the transport for every message it accepts. */
-  deliver(msg: InboundMessage, respond: Responder | undefined): string | undefined {
+  deliver(msg: InboundMessage, respond: Responder | undefined): Refusal | undefined {
     if (msg.message === Agent.PING) {
       respond?.({
         status: ReplyStatus.OK,
@@ -167,14 +198,50 @@ export abstract class Agent implements MessageSink {
       return undefined;
     }
     if (this.closing) return `agent "${this.name}" is shutting down`;
-    this.counters.received++;
     if (msg.message === Agent.SHUTDOWN) {
+      this.counters.received++;
       this.log.info(`SHUTDOWN from ${msg.from}`);
       this.queueShutdown(respond);
       return undefined;
     }
-    this.mailbox?.push(new MessageJob(this.handle, msg, respond));
+    let admitted = msg;
+    const contract = this.#contracts.get(msg.message);
+    if (contract !== undefined) {
+      const checked = checkSchema(contract.payload, msg.payload);
+      if (!checked.ok) {
+        this.counters.invalid++;
+        const reason = `invalid payload for "${msg.message}": ${checked.reason}`;
+        this.log.warn(`refused "${msg.message}" from ${msg.from}: ${reason}`);
+        return { reason, code: RejectCode.INVALID_PAYLOAD };
+      }
+      admitted = new WithPayload(msg, checked.value);
+    }
+    this.counters.received++;
+    this.mailbox?.push(new MessageJob(this.handle, admitted, respond));
     return undefined;
+  }
+
+  /**
+   * Hands the agent a message of its own (a VTP event, say) through its mailbox, exactly as one
+   * from the network: validated, logged, one at a time with the handlers. Resolves with the
+   * handler's value; rejects with the Sender's error types (InvalidPayloadError, RejectedError,
+   * RemoteError).
+   */
+  protected handleLocally(message: string, payload?: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const inbound: InboundMessage = {
+        message,
+        payload,
+        from: this.name,
+        id: `local:${localSeq()}`,
+        time: Date.now(),
+        protocol: 'local',
+        remoteAddress: '',
+      };
+      const respond = localResponder(this.name, message, resolve, reject);
+      const refused = this.deliver(inbound, respond);
+      if (refused !== undefined) respond.refused(refused);
+    });
   }
 
   /** Runs one message through analyzeMessage; bound once, so that a queued message costs one object. */
@@ -200,8 +267,10 @@ export abstract class Agent implements MessageSink {
    * the agent. Override to route differently; throw UnknownMessageError for what you do not handle.
    */
   protected analyzeMessage(received: ReceivedMessage): unknown {
-    const handler = this.actionsByMessage[received.message];
-    if (handler === undefined) throw new UnknownMessageError(this.name, received.message);
+    const handler = Object.hasOwn(this.actionsByMessage, received.message)
+      ? this.actionsByMessage[received.message]
+      : undefined;
+    if (typeof handler !== 'function') throw new UnknownMessageError(this.name, received.message);
     return handler.call(this, received.payload, received.meta);
   }
 
@@ -255,6 +324,7 @@ export abstract class Agent implements MessageSink {
       this.log.error({ err }, `shutdown() failed: ${(err as Error).message}`);
     }
     respond?.({ status: ReplyStatus.OK, value: { stopped: this.name } });
+    this.timers.stop();
     await this.background.stop(2000);
     this.removeSignalHandlers?.();
     await this.server?.close();
@@ -266,14 +336,22 @@ export abstract class Agent implements MessageSink {
     this.resolveStopped();
   }
 
-  /** Runs `tick` every `ms` milliseconds, through the mailbox (so never at the same time as a handler), until shutdown. */
+  /**
+   * Runs `tick` every `ms` of the agent's clock, through the mailbox (so never at the same time as
+   * a handler), until shutdown. The next tick is armed once one has run.
+   */
   protected every(ms: number, tick: () => unknown): TimerHandle {
-    return this.background.every(ms, () => this.queueLocal('every', tick));
+    return this.timers.every(ms, tick);
   }
 
-  /** Runs `fire` once after `ms` milliseconds, through the mailbox, unless the agent shuts down first. */
+  /** Runs `fire` once after `ms` of the agent's clock, through the mailbox, unless the agent shuts down first. */
   protected after(ms: number, fire: () => unknown): TimerHandle {
-    return this.background.after(ms, () => this.queueLocal('after', fire));
+    return this.timers.after(ms, fire);
+  }
+
+  /** Runs `fire` once the agent's clock reads `time` (ms since the epoch), through the mailbox. */
+  protected at(time: number, fire: () => unknown): TimerHandle {
+    return this.timers.at(time, fire);
   }
 
   /**

@@ -72,6 +72,32 @@ export class Received implements ReceivedMessage, MessageMeta {
   }
 }
 
+/** A message whose payload was replaced by its schema's parsed value (defaults in, unknown keys out). */
+export class WithPayload implements InboundMessage {
+  constructor(
+    private readonly inner: InboundMessage,
+    readonly payload: unknown,
+  ) {}
+  get message(): string {
+    return this.inner.message;
+  }
+  get from(): string {
+    return this.inner.from;
+  }
+  get id(): string {
+    return this.inner.id;
+  }
+  get time(): number {
+    return this.inner.time;
+  }
+  get protocol(): WireProtocol {
+    return this.inner.protocol;
+  }
+  get remoteAddress(): string {
+    return this.inner.remoteAddress;
+  }
+}
+
 /** What an agent's mailbox holds for a message: one object, no closure. */
 export class MessageJob implements MailboxJob {
   constructor(

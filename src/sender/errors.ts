@@ -8,6 +8,7 @@ export type SendErrorCode =
   | 'TIMEOUT'
   | 'REFUSED'
   | 'REJECTED'
+  | 'INVALID_PAYLOAD'
   | 'INVALID_MESSAGE'
   | 'REMOTE_ERROR'
   | 'UNKNOWN_MESSAGE';
@@ -53,6 +54,18 @@ export class RejectedError extends SendError {
   override readonly name = 'RejectedError';
   constructor(agent: string, messageName: string, detail: string) {
     super('REJECTED', agent, messageName, detail);
+  }
+}
+
+/**
+ * The payload (or a reply) does not match the message's declared schema: refused before any
+ * handler saw it. The text names the message and the field, e.g. `block.target.raDeg: expected
+ * number, received string`.
+ */
+export class InvalidPayloadError extends SendError {
+  override readonly name = 'InvalidPayloadError';
+  constructor(agent: string, messageName: string, detail: string) {
+    super('INVALID_PAYLOAD', agent, messageName, detail);
   }
 }
 

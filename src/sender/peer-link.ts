@@ -5,8 +5,15 @@ import {
   type FramedConnectionListener,
   newSessionId,
 } from '../transport/framed-connection.js';
-import { ReplyStatus } from '../transport/frames.js';
-import { RefusedError, RejectedError, RemoteError, SendTimeoutError, UnreachableError } from './errors.js';
+import { RejectCode, ReplyStatus } from '../transport/frames.js';
+import {
+  InvalidPayloadError,
+  RefusedError,
+  RejectedError,
+  RemoteError,
+  SendTimeoutError,
+  UnreachableError,
+} from './errors.js';
 
 /** How a link retries: bounded attempts with exponential backoff. */
 export interface RetryPolicy {
@@ -51,7 +58,7 @@ export class PeerLink {
   private readonly listener: FramedConnectionListener = {
     ack: (seq) => this.onAck(seq),
     reply: (seq, status, json) => this.onReply(seq, status, json),
-    reject: (seq, reason) => this.onReject(seq, reason),
+    reject: (seq, reason, code) => this.onReject(seq, reason, code),
     closed: (err) => this.onClosed(err),
   };
 
@@ -156,12 +163,16 @@ export class PeerLink {
     this.idleIfDone();
   }
 
-  private onReject(seq: number, reason: string): void {
+  private onReject(seq: number, reason: string, code: number): void {
     for (let i = this.head; i < this.unacked.length; i++) {
       const o = this.unacked[i] as Outgoing;
       if (o.seq === seq) {
         this.awaitingReply.delete(seq);
-        this.settle(o, undefined, new RejectedError(this.endpoint.name, o.message, reason));
+        const err =
+          code === RejectCode.INVALID_PAYLOAD
+            ? new InvalidPayloadError(this.endpoint.name, o.message, reason)
+            : new RejectedError(this.endpoint.name, o.message, reason);
+        this.settle(o, undefined, err);
         break;
       }
     }

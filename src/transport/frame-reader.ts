@@ -149,6 +149,11 @@ export class BodyReader {
     return v;
   }
 
+  /** Bytes left unread. */
+  remaining(): number {
+    return this.body.length - this.pos;
+  }
+
   /** Rejects trailing bytes, so that a frame means exactly one thing. */
   end(what: string): void {
     if (this.pos !== this.body.length)

@@ -1,4 +1,4 @@
-import { FrameType, LENGTH_BYTES, MsgFlag, type ReplyStatus } from './frames.js';
+import { FrameType, LENGTH_BYTES, MsgFlag, RejectCode, type ReplyStatus } from './frames.js';
 
 const SLAB_BYTES = 64 * 1024;
 
@@ -177,11 +177,13 @@ export class FrameWriter {
     this.close(at);
   }
 
-  reject(seq: number, reason: string): void {
-    const at = this.open(FrameType.REJECT, 4 + 2 + reason.length * 3);
+  /** A REJECT; the code byte is written only when it is not REFUSED (the frame's original form). */
+  reject(seq: number, reason: string, code: RejectCode = RejectCode.REFUSED): void {
+    const at = this.open(FrameType.REJECT, 4 + 2 + reason.length * 3 + 1);
     this.slab.writeUInt32BE(seq, this.pos);
     this.pos += 4;
     this.str(reason.slice(0, 4000), 2, 'reason', at);
+    if (code !== RejectCode.REFUSED) this.slab[this.pos++] = code;
     this.close(at);
   }
 

@@ -10,6 +10,7 @@ import {
   MSG_OVERHEAD,
   NONCE_BYTES,
   PROTOCOL_VERSION,
+  RejectCode,
   SESSION_ID_BYTES,
   WelcomeFlag,
 } from './frames.js';
@@ -42,7 +43,8 @@ export interface FramedConnectionOptions {
 export interface FramedConnectionListener {
   ack(seq: number): void;
   reply(seq: number, status: number, json: string | undefined): void;
-  reject(seq: number, reason: string): void;
+  /** `code`: the REJECT's code byte, RejectCode.REFUSED when the frame has none. */
+  reject(seq: number, reason: string, code: number): void;
   closed(error: ConnectionError): void;
 }
 
@@ -197,7 +199,8 @@ export class FramedConnection {
       }
       case FrameType.REJECT: {
         const seq = r.u32('seq');
-        return listener.reject(seq, r.str16('reason'));
+        const reason = r.str16('reason');
+        return listener.reject(seq, reason, r.remaining() > 0 ? r.u8('code') : RejectCode.REFUSED);
       }
       case FrameType.ERROR: {
         r.u16('code');

@@ -14,7 +14,7 @@ import {
   SESSION_ID_BYTES,
   WelcomeFlag,
 } from './frames.js';
-import { FramedInbound, type MessageSink, type ReplyOutcome, type Responder } from './inbound.js';
+import { FramedInbound, type MessageSink, type ReplyOutcome, type Responder, refusalOf } from './inbound.js';
 import type { SessionLog } from './session-log.js';
 
 /** What a framed session needs from the server that accepted it. */
@@ -192,7 +192,10 @@ export class FramedSession {
       new FramedInbound(message, payload, from, this.session, seq, time, this.remoteAddress),
       respond,
     );
-    if (refused !== undefined) this.writer.reject(seq, refused);
+    if (refused !== undefined) {
+      const { reason, code } = refusalOf(refused);
+      this.writer.reject(seq, reason, code);
+    }
   }
 
   private responder(seq: number): Responder {

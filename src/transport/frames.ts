@@ -39,6 +39,18 @@ export const ReplyStatus = {
 } as const;
 export type ReplyStatus = (typeof ReplyStatus)[keyof typeof ReplyStatus];
 
+/**
+ * Why a MSG was refused: an optional byte after a REJECT's reason (absent means REFUSED, so a
+ * REJECT without it reads as before).
+ */
+export const RejectCode = {
+  /** Refused as a whole: shutting down, misrouted, payload not JSON. */
+  REFUSED: 0,
+  /** The payload does not match the message's declared schema; the reason names the field. */
+  INVALID_PAYLOAD: 1,
+} as const;
+export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
+
 /** ERROR codes, sent before the server closes the connection. */
 export const ErrorCode = {
   PROTOCOL: 1,

@@ -1,7 +1,7 @@
-import type { ReplyStatus } from './frames.js';
+import type { RejectCode, ReplyStatus } from './frames.js';
 
-/** Which wire protocol carried a message. */
-export type WireProtocol = 'framed' | 'text';
+/** Which wire protocol carried a message; `local`: the agent's own (a VTP event, a timer's message), through its mailbox. */
+export type WireProtocol = 'framed' | 'text' | 'local';
 
 /** A message as the transport hands it to an agent. */
 export interface InboundMessage {
@@ -27,13 +27,24 @@ export interface ReplyOutcome {
 
 export type Responder = (outcome: ReplyOutcome) => void;
 
+/** Why a message was refused: a reason, with a code when it is not a plain refusal. */
+export type Refusal = string | { readonly reason: string; readonly code: RejectCode };
+
+/** The reason and code of a refusal. */
+export function refusalOf(refusal: Refusal): { reason: string; code: RejectCode | undefined } {
+  return typeof refusal === 'string'
+    ? { reason: refusal, code: undefined }
+    : { reason: refusal.reason, code: refusal.code };
+}
+
 /** Where a server delivers what it accepts: the agent's mailbox. */
 export interface MessageSink {
   /**
-   * Takes a message. Returns undefined when accepted, or the reason it was refused (the agent is
-   * shutting down). `respond` is given when the sender waits for a reply, and must be called once.
+   * Takes a message. Returns undefined when accepted, or why it was refused (the agent is shutting
+   * down, the payload does not match the message's schema). `respond` is given when the sender
+   * waits for a reply, and must be called once, unless the message is refused.
    */
-  deliver(message: InboundMessage, respond: Responder | undefined): string | undefined;
+  deliver(message: InboundMessage, respond: Responder | undefined): Refusal | undefined;
 }
 
 /** A framed message; its id is built only if someone asks for it. */

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { MessageSink } from './inbound.js';
+import { type MessageSink, refusalOf } from './inbound.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -66,7 +66,9 @@ export class TextSession {
         undefined,
       );
       if (refused !== undefined)
-        this.ctx.warn(`text message "${message.slice(0, 80)}" from ${remote} refused: ${refused}`);
+        this.ctx.warn(
+          `text message "${message.slice(0, 80)}" from ${remote} refused: ${refusalOf(refused).reason}`,
+        );
     }
     this.socket.end();
   }

@@ -23,7 +23,11 @@ const only = args.filter((a) => a !== '--unit');
 const isWholeSystem = (path) => UNIT_SKIPS.some((skip) => `${sep}${path}`.includes(`${sep}${skip}${sep}`));
 let files = only.length > 0 ? only : list('test').sort();
 if (unit) files = files.filter((path) => !isWholeSystem(path));
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

@@ -4,7 +4,7 @@ import type { AgentEndpoint } from '../config/agent-endpoint.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { Sender } from '../sender/sender.js';
 import { AgentServer } from '../transport/agent-server.js';
-import { RejectCode, ReplyStatus } from '../transport/frames.js';
+import { ReplyStatus } from '../transport/frames.js';
 import type { InboundMessage, MessageSink, Refusal, Responder } from '../transport/inbound.js';
 import type { AgentOptions } from './agent-options.js';
 
@@ -15,8 +15,10 @@ import { agentLifecycle, claimAgentSlot, releaseAgentSlot } from './agent-slot.j
 import { AgentCounters, type AgentStatus, agentStatus } from './agent-status.js';
 import { AgentTimers, type TimerHandle } from './agent-timers.js';
 import { BackgroundWork, guarded } from './background-work.js';
-import { checkSchema, type MessageContract, type PayloadOut, type ReplyIn } from './contract.js';
-import { localResponder, localSeq } from './local-message.js';
+import type { MessageContract, PayloadOut, ReplyIn } from './contract.js';
+import { Contracts } from './contracts.js';
+import { runHandler } from './handler-run.js';
+import { localInbound, localResponder } from './local-message.js';
 import { Mailbox } from './mailbox.js';
 import {
   type MessageHandler,
@@ -25,7 +27,6 @@ import {
   Received,
   type ReceivedMessage,
   UnknownMessageError,
-  WithPayload,
 } from './message.js';
 import { shutdownOnSignals } from './signal-shutdown.js';
 
@@ -63,8 +64,8 @@ export abstract class Agent implements MessageSink {
    * looked up as own keys only: `constructor` or `__proto__` is an unknown message, not a method.
    */
   readonly actionsByMessage: Record<string, MessageHandler> = Object.create(null);
-  /** Message name → its declared contract, for the handlers registered with {@link onMessage}. */
-  readonly #contracts = new Map<string, MessageContract>();
+  /** The declared contracts of the handlers registered with {@link onMessage}. */
+  readonly #contracts = new Contracts();
   /** This agent's logger; every line names the agent. */
   protected readonly log: Logger;
   private readonly counters = new AgentCounters();
@@ -105,7 +106,7 @@ export abstract class Agent implements MessageSink {
     contract: C,
     handler: (payload: PayloadOut<C>, meta: MessageMeta) => ReplyIn<C> | Promise<ReplyIn<C>>,
   ): void {
-    this.#contracts.set(contract.name, contract);
+    this.#contracts.register(contract);
     this.actionsByMessage[contract.name] = handler as MessageHandler;
   }
 
@@ -204,17 +205,11 @@ export abstract class Agent implements MessageSink {
       this.queueShutdown(respond);
       return undefined;
     }
-    let admitted = msg;
-    const contract = this.#contracts.get(msg.message);
-    if (contract !== undefined) {
-      const checked = checkSchema(contract.payload, msg.payload);
-      if (!checked.ok) {
-        this.counters.invalid++;
-        const reason = `invalid payload for "${msg.message}": ${checked.reason}`;
-        this.log.warn(`refused "${msg.message}" from ${msg.from}: ${reason}`);
-        return { reason, code: RejectCode.INVALID_PAYLOAD };
-      }
-      admitted = new WithPayload(msg, checked.value);
+    const admitted = this.#contracts.admit(msg);
+    if (!('message' in admitted)) {
+      this.counters.invalid++;
+      this.log.warn(`refused "${msg.message}" from ${msg.from}: ${admitted.reason}`);
+      return admitted;
     }
     this.counters.received++;
     this.mailbox?.push(new MessageJob(this.handle, admitted, respond));
@@ -229,38 +224,15 @@ export abstract class Agent implements MessageSink {
    */
   protected handleLocally(message: string, payload?: unknown): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const inbound: InboundMessage = {
-        message,
-        payload,
-        from: this.name,
-        id: `local:${localSeq()}`,
-        time: Date.now(),
-        protocol: 'local',
-        remoteAddress: '',
-      };
       const respond = localResponder(this.name, message, resolve, reject);
-      const refused = this.deliver(inbound, respond);
+      const refused = this.deliver(localInbound(this.name, message, payload), respond);
       if (refused !== undefined) respond.refused(refused);
     });
   }
 
   /** Runs one message through analyzeMessage; bound once, so that a queued message costs one object. */
-  private readonly handle = (msg: InboundMessage, respond: Responder | undefined): unknown => {
-    let result: unknown;
-    try {
-      result = this.analyzeMessage(new Received(msg));
-    } catch (err) {
-      return this.failed(msg, err, respond);
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (value) => this.handled(value, respond),
-        (err) => this.failed(msg, err, respond),
-      );
-    }
-    this.handled(result, respond);
-    return undefined;
-  };
+  private readonly handle = (msg: InboundMessage, respond: Responder | undefined): unknown =>
+    runHandler(() => this.analyzeMessage(new Received(msg)), this.counters, this.log, msg, respond);
 
   /**
    * The seed's analyze_message: finds the handler for a message and calls it with `this` bound to
@@ -272,27 +244,6 @@ export abstract class Agent implements MessageSink {
       : undefined;
     if (typeof handler !== 'function') throw new UnknownMessageError(this.name, received.message);
     return handler.call(this, received.payload, received.meta);
-  }
-
-  private handled(value: unknown, respond: Responder | undefined): void {
-    this.counters.handled++;
-    respond?.({ status: ReplyStatus.OK, value });
-  }
-
-  private failed(msg: InboundMessage, err: unknown, respond: Responder | undefined): void {
-    const e = err instanceof Error ? err : new Error(String(err));
-    if (e instanceof UnknownMessageError) {
-      this.counters.unknown++;
-      this.log.warn(`unknown message "${msg.message}" from ${msg.from}`);
-      respond?.({ status: ReplyStatus.UNKNOWN_MESSAGE, value: { name: e.name, message: e.message } });
-      return;
-    }
-    this.counters.failed++;
-    this.log.error({ err: e }, `handler for "${msg.message}" from ${msg.from} failed: ${e.message}`);
-    respond?.({
-      status: ReplyStatus.HANDLER_ERROR,
-      value: { name: e.name, message: e.message, stack: e.stack },
-    });
   }
 
   /** Counters and uptime, as the built-in STATUS message answers them. */

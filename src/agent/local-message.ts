@@ -1,13 +1,27 @@
 import { InvalidPayloadError, RejectedError, RemoteError } from '../sender/errors.js';
 import { RejectCode, ReplyStatus } from '../transport/frames.js';
-import { type Refusal, type ReplyOutcome, type Responder, refusalOf } from '../transport/inbound.js';
+import {
+  type InboundMessage,
+  type Refusal,
+  type ReplyOutcome,
+  type Responder,
+  refusalOf,
+} from '../transport/inbound.js';
 
 let seq = 0;
 
-/** A number for the id of the next local message (`local:N`) of this thread. */
-export function localSeq(): number {
+/** A message an agent hands itself, from itself, with the id `local:N` (N counts per thread). */
+export function localInbound(agent: string, message: string, payload: unknown): InboundMessage {
   seq += 1;
-  return seq;
+  return {
+    message,
+    payload,
+    from: agent,
+    id: `local:${seq}`,
+    time: Date.now(),
+    protocol: 'local',
+    remoteAddress: '',
+  };
 }
 
 /**

@@ -2,8 +2,7 @@ import { connect } from 'node:net';
 import type { AgentStatus } from '../agent/agent-status.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import type { AgentEndpoint } from '../config/agent-endpoint.js';
-import { type HostAppState, hostAppStates } from '../observatory/host-apps.js';
-import type { Db } from '../observatory/store/observatory-db.js';
+import { hostApps } from '../host/host-apps.js';
 import { Sender } from '../sender/sender.js';
 import type { AgentState, AgentView } from './dashboard-views.js';
 
@@ -14,20 +13,16 @@ export const STATUS_TIMEOUT_MS = 500;
 const HOST_SAYS: ReadonlySet<string> = new Set(['restarting', 'failed', 'stopped']);
 
 /**
- * Every agent of the config, as the dashboard shows it: STATUS asked of all in parallel, the host's
- * recorded app states (an agent that does not answer cannot say it is restarting), and the
- * messages each sent, counted in the observatory's message log.
+ * Every agent of the config, as the dashboard shows it: STATUS asked of all in parallel; for the
+ * agents of the dashboard's own host, what the host says of them (an agent that does not answer
+ * cannot say it is restarting; the agents of other computers are up or down); `sent` counts the
+ * messages from each in the recent logs the agents keep.
  */
-export async function agentViews(config: AgentConfig, db: Db): Promise<AgentView[]> {
-  const host = new Map<string, HostAppState>(hostAppStates(db).map((a) => [a.name, a]));
-  const sent = new Map(
-    db
-      .prepare<[], { name: string; n: number }>(
-        'SELECT from_agent AS name, COUNT(*) AS n FROM messages GROUP BY from_agent',
-      )
-      .all()
-      .map((r) => [r.name, r.n]),
-  );
+export async function agentViews(
+  config: AgentConfig,
+  sent: ReadonlyMap<string, number>,
+): Promise<AgentView[]> {
+  const host = new Map(hostApps().map((a) => [a.name, a]));
   return Promise.all(
     config.names().map(async (name): Promise<AgentView> => {
       const status = await statusOf(config, name);
@@ -47,6 +42,7 @@ export async function agentViews(config: AgentConfig, db: Db): Promise<AgentView
         handled: counters?.handled ?? null,
         failed: counters?.failed ?? null,
         sent: sent.get(name) ?? 0,
+        restarts: app?.restarts ?? null,
         lastError: app?.lastError ?? null,
       };
     }),

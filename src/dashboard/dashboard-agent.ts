@@ -27,7 +27,7 @@ export class DashboardAgent extends ObservatoryAgent {
   #httpPort: number | undefined;
 
   constructor(ctx?: ObservatoryContext) {
-    super(DASHBOARD, ctx);
+    super(DASHBOARD, undefined, ctx);
   }
 
   /** The HTTP port it listens on (the bound one when `port = 0`), once work() has run. */

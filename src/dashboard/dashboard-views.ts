@@ -4,7 +4,9 @@
  * that the page reads every field the same way.
  */
 import type { AppState } from '../host/supervisor.js';
+import type { ExecutionState } from '../observatory/agents/majordome-agent.js';
 import type { PlannedBlock } from '../observatory/scheduler/request.js';
+import type { AnalysisView } from '../observatory/store/analyses-repo.js';
 import type { ObservationRecord } from '../observatory/store/observations-repo.js';
 
 /** How an agent is doing: it answered STATUS (`up`), or what the host last said of it. */
@@ -18,21 +20,23 @@ export interface AgentView {
   readonly received: number | null;
   readonly handled: number | null;
   readonly failed: number | null;
-  /** Messages from it in the observatory's message log (the log keeps the latest 5000). */
+  /** Messages from it in the recent message log (the latest 200 each agent received). */
   readonly sent: number;
-  /** The host's last error for its app. */
+  /** Restarts of its app by its host, when that host is the dashboard's (null: another computer's). */
+  readonly restarts: number | null;
+  /** The host's last error for its app (the dashboard's host only). */
   readonly lastError: string | null;
 }
 
-/** The task broker (`GET /api/tasks`). */
+/** The task broker, as the analyzer reports it (`GET /api/tasks`). */
 export interface TasksView {
-  /** Its URL, without credentials. */
+  /** Its URL, without credentials ('' when the analyzer did not answer). */
   readonly broker: string;
   /** Tasks by state, every state present (0 when none). */
   readonly counts: Readonly<Record<string, number>>;
   /** Task workers in the analyzer's thread (`[analyzer] workers`); `pyros worker` processes are not counted. */
   readonly workers: number;
-  /** Why the counts are empty: the broker could not be read. */
+  /** Why the counts are empty: the broker could not be read, or the analyzer did not answer. */
   readonly error?: string;
 }
 
@@ -74,19 +78,32 @@ export interface AltitudesView {
   readonly horizonLimitDeg: number;
 }
 
-/** What is happening at the telescope (`GET /api/now`). */
+/** What is happening at the telescope (`GET /api/now`), each part from its owner. */
 export interface NowView {
+  /** The running observation (the observation manager's). */
   readonly observation: ObservationRecord | null;
   readonly telescope: { readonly status: unknown; readonly pointing: unknown };
   readonly dome: unknown;
   readonly filter: unknown;
+  /** The observation manager's interlock: the safety rule as it applies it. */
+  readonly interlock: { readonly safe: boolean; readonly reason: string } | null;
+  /** The weather (monitoring's): the latest reading and the verdict; null when monitoring did not answer. */
   readonly weather: {
     readonly reading: unknown;
-    /** The monitoring agent's verdict with that reading; null before the first reading. */
-    readonly good: boolean | null;
-    readonly limits: { readonly maxWindMps: number; readonly maxCloudPct: number };
+    /** The verdict; null before the first reading or when monitoring did not answer. */
+    readonly safe: boolean | null;
+    readonly reason: string | null;
+    readonly time: number | null;
+    readonly validUntil: number | null;
+    readonly limits: {
+      readonly maxWindMps: number;
+      readonly maxCloudPct: number;
+      readonly maxHumidityPct: number;
+    } | null;
   };
-  /** Why the devices are null: the observation manager did not answer. */
+  /** The night as the majordome runs it (state and why); null when it did not answer. */
+  readonly execution: ExecutionState | null;
+  /** Who did not answer, and why (one line each). */
   readonly error?: string;
 }
 
@@ -105,7 +122,8 @@ export interface AlertView {
   readonly outcome: string;
   readonly reason: string;
   readonly requestId: string | null;
-  /** The state of the request it made, now. */
+  readonly drill: boolean;
+  /** The state of the request it made, now (the scheduler's; null when unknown). */
   readonly requestState: string | null;
 }
 
@@ -119,7 +137,9 @@ export interface ImageView {
   readonly dateObs: number;
   readonly raDeg: number;
   readonly decDeg: number;
-  readonly analysis: unknown;
+  /** The analyzer's result, null while pending or when the analyzer did not answer. */
+  readonly analysis: AnalysisView['analysis'];
+  readonly analysisState: AnalysisView['state'] | null;
   /** The URL of its PNG preview. */
   readonly preview: string;
 }

@@ -1,12 +1,13 @@
-import { Agent } from '../agent/agent.js';
+import type { ReplyOut } from '../agent/contract.js';
 import { loadAgentConfig } from '../config/agent-config.js';
-import { observatoryBrokerUrl } from '../observatory/agents/observatory-broker.js';
 import { currentNight } from '../observatory/agents/planning-window.js';
+import { AGENTS } from '../observatory/contracts/agents.js';
+import { fetchImage } from '../observatory/images/image-fetch.js';
 import { Msg } from '../observatory/messages.js';
 import type { ObservatoryContext } from '../observatory/observatory-context.js';
+import type { Plan } from '../observatory/scheduler/request.js';
+import { RemoteError } from '../sender/errors.js';
 import { Sender } from '../sender/sender.js';
-import type { Broker } from '../tasks/broker.js';
-import { openBroker } from '../tasks/brokers/broker-url.js';
 import { TASK_STATES } from '../tasks/task-record.js';
 import { agentViews, STATUS_TIMEOUT_MS } from './agent-views.js';
 import type { DashboardSource } from './dashboard-source.js';
@@ -29,24 +30,28 @@ import { PreviewCache } from './preview-png.js';
 export const STATE_LIMITS = { alerts: 20, images: 12 } as const;
 /** How long an action waits for its reply (ms); closing the dome waits for the dome too. */
 const ACTION_TIMEOUT_MS = 10_000;
+/** How long a read waits for its owner (ms): the page is refreshed every second. */
+const READ_TIMEOUT_MS = 1500;
+/** Messages asked of each agent for the log and the `sent` counts. */
+const LOG_PER_AGENT = 200;
 
-/** A broker URL without its password (a Redis URL may carry one). */
-function withoutCredentials(url: string): string {
-  if (!URL.canParse(url) || !/^rediss?:/.test(url)) return url;
-  const u = new URL(url);
-  u.username = '';
-  u.password = '';
-  return u.href;
+const ask = { timeout: READ_TIMEOUT_MS } as const;
+
+/** The first line of an error, for the `error` fields. */
+function why(agent: string, err: unknown): string {
+  return `${agent}: ${(err as Error).message.split('\n')[0]}`;
 }
 
 /**
- * The dashboard's view of a running observatory: the database through the context's repositories,
- * the agents through Sender (STATUS, `Devices`, and the actions), the task broker's counts. Each
- * call reads afresh; only the altitude curves (per plan version) and the PNG previews are cached.
+ * The dashboard's view of a running observatory, asked of the agents that own each part, by
+ * message, like any peer (so it works wherever they run): STATUS of every agent, the plan of the
+ * scheduler, the alerts of the alert manager, the devices, observations and images of the
+ * observation manager, the weather of monitoring, the night of the majordome, the analyses and
+ * task counts of the analyzer. Each call asks afresh; only the altitude curves (per plan version)
+ * and the PNG previews are cached.
  */
 export class ObservatorySource implements DashboardSource {
   readonly #previews = new PreviewCache(64);
-  #broker: Promise<Broker> | undefined;
   #altitudes: { key: string; view: AltitudesView } | undefined;
 
   constructor(private readonly ctx: ObservatoryContext) {}
@@ -73,110 +78,157 @@ export class ObservatorySource implements DashboardSource {
     };
   }
 
-  agents(): Promise<AgentView[]> {
-    return agentViews(loadAgentConfig(), this.ctx.db);
+  async agents(): Promise<AgentView[]> {
+    const log = await this.#logs(LOG_PER_AGENT);
+    const sent = new Map<string, number>();
+    for (const m of log) sent.set(m.from, (sent.get(m.from) ?? 0) + 1);
+    return agentViews(loadAgentConfig(), sent);
   }
 
   async tasks(): Promise<TasksView> {
-    const url = observatoryBrokerUrl(this.ctx.settings);
-    const base = { broker: withoutCredentials(url), workers: this.ctx.settings.analyzer.workers };
-    const zero = Object.fromEntries(TASK_STATES.map((s) => [s, 0]));
     try {
-      this.#broker ??= openBroker(url);
-      const counts = await (await this.#broker).counts();
-      return { ...base, counts: { ...zero, ...counts } };
+      return await Sender.request(AGENTS.analyzer, Msg.TASKS, undefined, ask);
     } catch (err) {
-      // Opened again next time: the broker may come back (Redis restarting).
-      this.#broker = undefined;
-      return { ...base, counts: zero, error: (err as Error).message };
+      const zero = Object.fromEntries(TASK_STATES.map((s) => [s, 0]));
+      return { broker: '', workers: 0, counts: zero, error: why(AGENTS.analyzer, err) };
     }
+  }
+
+  /** Every agent's own log, merged, newest first. */
+  async #logs(perAgent: number): Promise<MessageView[]> {
+    const names = loadAgentConfig().names();
+    const logs = await Promise.all(
+      names.map((name) =>
+        Sender.request(name, Msg.MESSAGES, { limit: perAgent }, ask).then(
+          (r) => r.messages,
+          () => [], // down, or not an observatory agent (it has no log)
+        ),
+      ),
+    );
+    return logs.flat().sort((a, b) => b.time - a.time);
   }
 
   async messages(limit: number, agent?: string): Promise<MessageView[]> {
-    return this.ctx.messages.latest(limit, agent);
+    const all = await this.#logs(Math.min(limit, 5000));
+    return all.filter((m) => agent === undefined || m.from === agent || m.to === agent).slice(0, limit);
+  }
+
+  async #plan(): Promise<Plan> {
+    try {
+      return await Sender.request(AGENTS.scheduler, Msg.PLAN, undefined, ask);
+    } catch {
+      return { version: 0, madeAt: 0, blocks: [] };
+    }
   }
 
   async plan(): Promise<PlanView> {
-    const { plan, site, clock } = this.ctx;
-    const night = currentNight(site, clock.now());
-    return { version: plan.version(), night: nightView(night), blocks: plan.blocks() };
+    const plan = await this.#plan();
+    const night = currentNight(this.ctx.site, this.ctx.clock.now());
+    return { version: plan.version, night: nightView(night), blocks: plan.blocks };
   }
 
   async altitudes(): Promise<AltitudesView> {
-    const { plan, site, clock } = this.ctx;
+    const { site, clock } = this.ctx;
+    const plan = await this.#plan();
     const night = currentNight(site, clock.now());
-    const key = `${plan.version()}|${night.date}`;
-    if (this.#altitudes?.key !== key) {
-      this.#altitudes = { key, view: nightAltitudes(site, night, plan.blocks()) };
-    }
+    const key = `${plan.version}|${night.date}`;
+    if (this.#altitudes?.key !== key)
+      this.#altitudes = { key, view: nightAltitudes(site, night, plan.blocks) };
     return this.#altitudes.view;
   }
 
   async now(): Promise<NowView> {
-    const { observations, settings, db } = this.ctx;
-    const row = db
-      .prepare<[], { reading: string; ok: number }>(
-        'SELECT reading, ok FROM weather ORDER BY time DESC LIMIT 1',
-      )
-      .get();
-    const weather = {
-      reading: row === undefined ? null : (JSON.parse(row.reading) as unknown),
-      good: row === undefined ? null : row.ok === 1,
-      limits: {
-        maxWindMps: settings.monitoring.max_wind_mps,
-        maxCloudPct: settings.monitoring.max_cloud_pct,
-      },
-    };
-    const observation = observations.inState('running')[0] ?? null;
-    try {
-      const devices = await Sender.request<{
-        telescope?: { status?: unknown; pointing?: unknown };
-        dome?: unknown;
-        filter?: unknown;
-      }>(Agent.OBSERVATION_MANAGER, 'Devices', undefined, { timeout: STATUS_TIMEOUT_MS });
-      return {
-        observation,
-        telescope: {
-          status: devices.telescope?.status ?? null,
-          pointing: devices.telescope?.pointing ?? null,
+    const errors: string[] = [];
+    const [devices, running, weather, execution] = await Promise.all([
+      Sender.request(AGENTS.observationManager, Msg.DEVICES, undefined, { timeout: STATUS_TIMEOUT_MS }).catch(
+        (e) => {
+          errors.push(why(AGENTS.observationManager, e));
+          return undefined;
         },
-        dome: devices.dome ?? null,
-        filter: devices.filter ?? null,
-        weather,
-      };
-    } catch (err) {
-      return {
-        observation,
-        telescope: { status: null, pointing: null },
-        dome: null,
-        filter: null,
-        weather,
-        error: (err as Error).message,
-      };
-    }
+      ),
+      Sender.request(AGENTS.observationManager, Msg.OBSERVATIONS, { limit: 1, state: 'running' }, ask).catch(
+        () => undefined,
+      ),
+      Sender.request(AGENTS.monitoring, Msg.WEATHER, undefined, ask).catch((e) => {
+        errors.push(why(AGENTS.monitoring, e));
+        return undefined;
+      }),
+      Sender.request(AGENTS.majordome, Msg.EXECUTION, undefined, ask).catch((e) => {
+        errors.push(why(AGENTS.majordome, e));
+        return undefined;
+      }),
+    ]);
+    const hasReading = weather !== undefined && weather.reading !== null;
+    return {
+      observation: running?.observations[0] ?? null,
+      telescope: { status: devices?.telescope.status ?? null, pointing: devices?.telescope.pointing ?? null },
+      dome: devices?.dome ?? null,
+      filter: devices?.filter ?? null,
+      interlock: devices?.safety ?? null,
+      weather: {
+        reading: weather?.reading ?? null,
+        safe: hasReading ? (weather?.verdict.safe ?? null) : null,
+        reason: weather?.verdict.reason ?? null,
+        time: weather?.verdict.time ?? null,
+        validUntil: weather?.verdict.validUntil ?? null,
+        limits:
+          weather === undefined
+            ? null
+            : {
+                maxWindMps: weather.limits.maxWindMps,
+                maxCloudPct: weather.limits.maxCloudPct,
+                maxHumidityPct: weather.limits.maxHumidityPct,
+              },
+      },
+      execution: execution ?? null,
+      ...(errors.length === 0 ? {} : { error: errors.join('; ') }),
+    };
   }
 
   async alerts(limit: number): Promise<AlertView[]> {
-    return this.ctx.alerts.latest(limit).map((a) => ({
-      ivorn: a.ivorn,
-      receivedAt: a.receivedAt,
-      source: a.source,
-      role: a.role,
-      mission: a.mission ?? null,
-      packetName: a.packetName ?? null,
-      eventTime: a.eventTime ?? null,
-      raDeg: a.raDeg ?? null,
-      decDeg: a.decDeg ?? null,
-      errorDeg: a.errorDeg ?? null,
-      outcome: a.outcome,
-      reason: a.reason,
-      requestId: a.requestId ?? null,
-      requestState: a.requestId === undefined ? null : (this.ctx.requests.get(a.requestId)?.state ?? null),
+    let alerts: ReplyOut<typeof Msg.ALERTS>['alerts'];
+    try {
+      ({ alerts } = await Sender.request(AGENTS.alertManager, Msg.ALERTS, { limit }, ask));
+    } catch {
+      return [];
+    }
+    const ids = [...new Set(alerts.flatMap((a) => (a.requestId === null ? [] : [a.requestId])))];
+    const states = new Map<string, string>();
+    if (ids.length > 0) {
+      const reply = await Sender.request(
+        AGENTS.scheduler,
+        Msg.REQUESTS,
+        { ids, limit: ids.length },
+        ask,
+      ).catch(() => undefined);
+      for (const r of reply?.requests ?? []) states.set(r.id, r.state);
+    }
+    return alerts.map((a) => ({
+      ...a,
+      requestState: a.requestId === null ? null : (states.get(a.requestId) ?? null),
     }));
   }
 
   async images(limit: number): Promise<ImageView[]> {
-    return this.ctx.observations.images(limit).map((i) => ({
+    let images: ReplyOut<typeof Msg.IMAGES>['images'];
+    try {
+      ({ images } = await Sender.request(AGENTS.observationManager, Msg.IMAGES, { limit }, ask));
+    } catch {
+      return [];
+    }
+    const analyses = new Map(
+      images.length === 0
+        ? []
+        : (
+            await Sender.request(
+              AGENTS.analyzer,
+              Msg.ANALYSES,
+              { imageIds: images.map((i) => i.id) },
+              ask,
+            ).catch(() => ({ analyses: [] }))
+          ).analyses.map((a) => [a.imageId, a]),
+    );
+    return images.map((i) => ({
       id: i.id,
       observationId: i.observationId,
       object: i.object,
@@ -185,19 +237,19 @@ export class ObservatorySource implements DashboardSource {
       dateObs: i.dateObs,
       raDeg: i.target.raDeg,
       decDeg: i.target.decDeg,
-      analysis: i.analysis ?? null,
+      analysis: analyses.get(i.id)?.analysis ?? null,
+      analysisState: analyses.get(i.id)?.state ?? null,
       preview: `/api/images/${i.id}/preview.png`,
     }));
   }
 
   async preview(imageId: number): Promise<Buffer | undefined> {
-    const image = this.ctx.observations.image(imageId);
-    if (image === undefined) return undefined;
     try {
-      return await this.#previews.get(imageId, image.path);
+      return await this.#previews.get(imageId, () => fetchImage(imageId));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new HttpError(404, `image ${imageId}: its file ${image.path} is missing`);
+      if (err instanceof RemoteError && /no image/.test(err.message)) return undefined;
+      if (err instanceof RemoteError && /ENOENT/.test(err.message)) {
+        throw new HttpError(404, `image ${imageId}: its file is missing on the observation manager's disk`);
       }
       throw err;
     }
@@ -205,7 +257,7 @@ export class ObservatorySource implements DashboardSource {
 
   injectAlert(xml: string, drill: boolean): Promise<unknown> {
     return Sender.request(
-      Agent.ALERT_MANAGER,
+      AGENTS.alertManager,
       Msg.VOEVENT,
       { xml, drill, source: 'dashboard' },
       { timeout: ACTION_TIMEOUT_MS },
@@ -219,25 +271,26 @@ export class ObservatorySource implements DashboardSource {
   closeDome(): Promise<unknown> {
     const { settings, clock } = this.ctx;
     const om = settings.observation_manager;
-    // The reply comes once the running exposure is read out and the dome closed, in observatory time.
-    const timeout = ACTION_TIMEOUT_MS + ((om.readout_s + om.dome_close_s) * 1000) / clock.speed;
+    // The reply comes once the running exposure is read out, the dome closed and the telescope parked.
+    const timeout = ACTION_TIMEOUT_MS + ((om.readout_s + om.dome_close_s + 180) * 1000) / clock.speed;
     return Sender.request(
-      Agent.OBSERVATION_MANAGER,
+      AGENTS.observationManager,
       Msg.CLOSE_DOME,
-      { reason: 'closed from the dashboard' },
+      { reason: 'closed from the dashboard', park: true },
       { timeout },
     );
   }
 
   pause(paused: boolean): Promise<unknown> {
-    return Sender.request(Agent.MAJORDOME, paused ? Msg.PAUSE : Msg.RESUME, undefined, {
-      timeout: ACTION_TIMEOUT_MS,
-    });
+    return paused
+      ? Sender.request(
+          AGENTS.majordome,
+          Msg.PAUSE,
+          { reason: 'paused from the dashboard' },
+          { timeout: ACTION_TIMEOUT_MS },
+        )
+      : Sender.request(AGENTS.majordome, Msg.RESUME, undefined, { timeout: ACTION_TIMEOUT_MS });
   }
 
-  async close(): Promise<void> {
-    const broker = this.#broker;
-    this.#broker = undefined;
-    await broker?.then((b) => b.close()).catch(() => undefined);
-  }
+  async close(): Promise<void> {}
 }

@@ -1,5 +1,5 @@
 import { PNG } from 'pngjs';
-import { type FitsData, readFits } from '../observatory/images/fits-reader.js';
+import { decodeFits, type FitsData } from '../observatory/images/fits-reader.js';
 
 /** The stretch's low and high cuts, as fractions of the pixels below them. */
 export const STRETCH_CUTS = { low: 0.005, high: 0.995 } as const;
@@ -54,14 +54,14 @@ export class PreviewCache {
 
   constructor(private readonly size = 64) {}
 
-  /** The preview of image `id`, whose FITS file is `path`; rejects with readFits's error. */
-  get(id: number, path: string): Promise<Buffer> {
+  /** The preview of image `id`, whose FITS file `load` fetches; rejects with its error or the decoder's. */
+  get(id: number, load: () => Promise<Uint8Array>): Promise<Buffer> {
     let entry = this.#entries.get(id);
     if (entry !== undefined) {
       // Moved to the end: the map's order is the least recently used first.
       this.#entries.delete(id);
     } else {
-      const made = readFits(path).then(previewPng);
+      const made = load().then((bytes) => previewPng(decodeFits(bytes, `image ${id}`)));
       // Only a preview made takes a place (a failure must not push a good one out), and a failure
       // is not kept: the file may appear, or be repaired, later.
       made.then(

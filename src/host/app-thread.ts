@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type AgentHandle, agentLifecycle } from '../agent/agent-slot.js';
 import { isApp } from './app.js';
+import { setHostApps } from './host-apps.js';
 import type { AppThreadData, FromAppThread, ToAppThread } from './thread-messages.js';
 
 const data = workerData as AppThreadData;
@@ -44,7 +45,10 @@ process.on('uncaughtException', die('uncaught exception'));
 process.on('unhandledRejection', die('unhandled rejection'));
 
 port.on('message', (m: ToAppThread) => {
-  if (m.type !== 'shutdown') return;
+  if (m.type === 'host-apps') {
+    setHostApps(m.apps);
+    return;
+  }
   shutdownAsked = m.reason;
   agent?.requestShutdown(m.reason);
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/logger.js';
-import type { AppThreadData, FromAppThread, ToAppThread } from './thread-messages.js';
+import type { AppThreadData, FromAppThread, HostAppReport, ToAppThread } from './thread-messages.js';
 
 /** An app to run: its name and the URL of its module. */
 export interface AppSpec {
@@ -16,7 +16,7 @@ export interface BackoffPolicy {
   readonly resetAfterMs: number;
 }
 
-export type AppState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
+export type AppState = HostAppReport['state'];
 
 /** What the supervisor knows of one app. */
 export interface AppReport {
@@ -94,7 +94,12 @@ export class Supervisor extends EventEmitter<{ change: [AppReport]; idle: [] }> 
 
   private set(r: AppRunner, state: AppState): void {
     r.state = state;
-    this.emit('change', this.report().find((x) => x.name === r.spec.name) as AppReport);
+    const report = this.report();
+    // Every thread hears the host's app states (the dashboard shows them: an agent that is down
+    // answers nothing, only its host knows it is restarting).
+    for (const x of this.runners)
+      x.worker?.postMessage({ type: 'host-apps', apps: report } satisfies ToAppThread);
+    this.emit('change', report.find((x) => x.name === r.spec.name) as AppReport);
     if (this.runners.every((x) => x.state === 'stopped' || x.state === 'failed')) this.emit('idle');
   }
 

@@ -5,7 +5,18 @@ export type FromAppThread =
   | { readonly type: 'failed'; readonly error: string };
 
 /** What the host tells an app's worker thread. */
-export type ToAppThread = { readonly type: 'shutdown'; readonly reason: string };
+export type ToAppThread =
+  | { readonly type: 'shutdown'; readonly reason: string }
+  | { readonly type: 'host-apps'; readonly apps: readonly HostAppReport[] };
+
+/** An app's state as its host reports it to every thread (see host-apps.ts). */
+export interface HostAppReport {
+  readonly name: string;
+  readonly state: 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
+  readonly restarts: number;
+  readonly port: number | undefined;
+  readonly lastError: string | undefined;
+}
 
 /** The data an app's worker thread starts with. */
 export interface AppThreadData {

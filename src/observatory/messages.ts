@@ -1,34 +1,86 @@
 /**
- * The messages the observatory's agents send each other, in the seed's style (plain sentences,
- * e.g. "Observation finished"). Payloads are JSON objects described next to each name.
+ * Every message the observatory's agents exchange, declared once (src/observatory/contracts/):
+ * name, payload schema, reply schema, and who handles it. Handlers are registered with
+ * `onMessage(Msg.X, …)` and requests made with `Sender.request(agent, Msg.X, …)`, both typed from
+ * the contract; every payload is validated on receipt. docs/observatory.md lists them.
  */
+import type { MessageContract } from '../agent/contract.js';
+import { ALERT_RETRACTED, ALERT_UPDATED, ALERTS, NEW_ALERT, VOEVENT } from './contracts/alert-messages.js';
+import { MESSAGES } from './contracts/common-messages.js';
+import { EXECUTION, PAUSE, RESUME, WEATHER, WEATHER_VERDICT } from './contracts/execution-messages.js';
+import {
+  ABORT_OBSERVATION,
+  ANALYSES,
+  CLOSE_DOME,
+  DEVICES,
+  IMAGE_DATA,
+  IMAGES,
+  NEW_IMAGE,
+  OBSERVATIONS,
+  START_OBSERVATION,
+  TASKS,
+} from './contracts/observation-messages.js';
+import {
+  OBS_FAILED,
+  OBS_FINISHED,
+  OBS_STARTED,
+  PLAN,
+  PLAN_UPDATED,
+  REPLAN,
+  REQUESTS,
+} from './contracts/scheduler-messages.js';
+
 export const Msg = {
-  /** → alert_manager: `{ xml, drill?, source?, file? }`; replies `{ outcome, reason, ivorn, requestId?, summary }`. */
-  VOEVENT: 'VOEvent',
-  /** alert_manager → scheduler: `{ ivorn, requestId }`, a new or updated alert request. */
-  NEW_ALERT: 'New alert',
-  /** alert_manager → scheduler: `{ ivorn, cancelled: requestIds }`. */
-  ALERT_RETRACTED: 'Alert retracted',
-  /** monitoring → scheduler, majordome: `{ reading }`. */
-  BAD_WEATHER: 'Bad weather',
-  GOOD_WEATHER: 'Good weather',
-  /** observation_manager → scheduler, majordome: `{ observationId, requestId, blockId, images }`. */
-  OBS_FINISHED: 'Observation finished',
-  /** observation_manager → scheduler, majordome: `{ observationId, requestId, blockId, reason, aborted }`. */
-  OBS_FAILED: 'Observation failed',
-  /** → scheduler: plan again now (operator, majordome after a restart). */
-  REPLAN: 'Replan',
-  /** scheduler → majordome: `{ version }`, the plan in the database changed. */
-  PLAN_UPDATED: 'Plan updated',
-  /** majordome → observation_manager: `{ block }`; replies `{ observationId }` once started. */
-  START_OBSERVATION: 'Start observation',
-  /** majordome → observation_manager: `{ reason }`; replies `{ aborted: observationId | null }`. */
-  ABORT_OBSERVATION: 'Abort observation',
-  /** → observation_manager: abort what runs and close the dome: `{ reason }`. */
-  CLOSE_DOME: 'Close dome',
-  /** → majordome (operator): stop starting blocks / start again. */
-  PAUSE: 'Pause',
-  RESUME: 'Resume',
-  /** observation_manager → analyzer: `{ imageId }`. */
-  NEW_IMAGE: 'New image',
+  VOEVENT,
+  ALERTS,
+  NEW_ALERT,
+  ALERT_UPDATED,
+  ALERT_RETRACTED,
+  OBS_STARTED,
+  OBS_FINISHED,
+  OBS_FAILED,
+  REPLAN,
+  PLAN,
+  PLAN_UPDATED,
+  REQUESTS,
+  WEATHER_VERDICT,
+  WEATHER,
+  PAUSE,
+  RESUME,
+  EXECUTION,
+  START_OBSERVATION,
+  ABORT_OBSERVATION,
+  CLOSE_DOME,
+  DEVICES,
+  OBSERVATIONS,
+  IMAGES,
+  IMAGE_DATA,
+  NEW_IMAGE,
+  ANALYSES,
+  TASKS,
+  MESSAGES,
 } as const;
+
+/** Every observatory message, in the order docs/observatory.md lists them. */
+export const OBSERVATORY_MESSAGES: readonly MessageContract[] = Object.values(Msg);
+
+/**
+ * Queries: they change nothing, the dashboard asks them every second, and they stay out of the
+ * message log (they would bury the messages that tell what the observatory does).
+ */
+export const QUERIES: ReadonlySet<string> = new Set(
+  [
+    ALERTS,
+    PLAN,
+    REQUESTS,
+    WEATHER,
+    EXECUTION,
+    DEVICES,
+    OBSERVATIONS,
+    IMAGES,
+    IMAGE_DATA,
+    ANALYSES,
+    TASKS,
+    MESSAGES,
+  ].map((m) => m.name),
+);

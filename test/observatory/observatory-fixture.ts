@@ -9,9 +9,12 @@ import type { Clock } from '../../src/observatory/clock/clock.js';
 import { SimClock } from '../../src/observatory/clock/sim-clock.js';
 import {
   createObservatoryContext,
+  dataDirOf,
   type ObservatoryContext,
 } from '../../src/observatory/observatory-context.js';
 import { loadObservatorySettings } from '../../src/observatory/settings/observatory-settings.js';
+import { Sender } from '../../src/sender/sender.js';
+import { freePorts, writeConfig } from '../helpers.js';
 
 /** The repository's shipped observatory folder (site file, routine requests). */
 export const SHIPPED = resolve(fileURLToPath(new URL('../../observatory/', import.meta.url)));
@@ -23,12 +26,14 @@ export interface TempObservatory {
   readonly dir: string;
   readonly settingsFile: string;
   readonly ctx: ObservatoryContext;
+  /** The data folder of an agent (where its store is). */
+  dataDir(agent: string): string;
   dispose(): void;
 }
 
 /**
  * Writes `observatory.ini` in a new temp folder (extra sections/keys from `ini`, appended), and
- * opens a context on it with `clock` (default: a simulated clock at speed 1 from
+ * makes a context on it with `clock` (default: a simulated clock at speed 1 from
  * 2026-11-29T20:00Z).
  */
 export function tempObservatory(
@@ -46,13 +51,23 @@ export function tempObservatory(
     dir,
     settingsFile,
     ctx,
-    dispose: () => {
-      try {
-        ctx.close();
-      } catch {
-        // already closed by an agent's shutdown
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    dataDir: (agent) => dataDirOf(ctx, agent),
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A pyros_agent_config.ini with these agents on free loopback ports, its `observatory` key on
+ * `obs`'s settings, made this process's config (PYROS_AGENT_CONFIG, fresh Sender connections).
+ */
+export async function observatoryConfig(obs: TempObservatory, agents: readonly string[]): Promise<string> {
+  const ports = await freePorts(agents.length);
+  const path = writeConfig(
+    Object.fromEntries(agents.map((name, i) => [name, { port: ports[i] as number }])),
+    `[DEFAULT]\nobservatory = ${obs.settingsFile}\n\n`,
+    obs.dir,
+  );
+  process.env.PYROS_AGENT_CONFIG = path;
+  Sender.closeAll();
+  return path;
 }

@@ -2,13 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseVoEvent, VoEventError } from '../../observatory/alerts/voevent.js';
+import { AGENTS } from '../../observatory/contracts/agents.js';
+import { Msg } from '../../observatory/messages.js';
 import { Sender } from '../../sender/sender.js';
 import { DEFAULT_MAX_XML_BYTES } from '../../transport/vtp/xml-document.js';
 import { applyConfigOption, positiveInt } from '../run-cli.js';
 
-/** The agent alerts go to, and the message it handles them with. */
-export const ALERT_AGENT = 'alert_manager';
-export const ALERT_MESSAGE = 'VOEvent';
+/** The agent alerts go to. */
+export const ALERT_AGENT = AGENTS.alertManager;
 
 /** What `pyros alert` sends to the alert manager. */
 export interface AlertSubmission {
@@ -39,12 +40,6 @@ async function readVoEventFile(file: string): Promise<string> {
     throw err;
   }
   return xml;
-}
-
-/** The reply's `summary` when it has one, else the reply as JSON. */
-function describeReply(reply: unknown): string {
-  const summary = (reply as { summary?: unknown } | null)?.summary;
-  return typeof summary === 'string' ? summary : (JSON.stringify(reply, null, 2) ?? 'null');
 }
 
 /**
@@ -87,8 +82,8 @@ export function registerAlert(
           file: resolve(file),
         };
         try {
-          const reply = await Sender.request(ALERT_AGENT, ALERT_MESSAGE, submission, { timeout });
-          write(`${opts.json ? (JSON.stringify(reply, null, 2) ?? 'null') : describeReply(reply)}\n`);
+          const reply = await Sender.request(ALERT_AGENT, Msg.VOEVENT, submission, { timeout });
+          write(`${opts.json ? JSON.stringify(reply, null, 2) : reply.summary}\n`);
         } finally {
           Sender.closeAll();
         }

@@ -1,8 +1,9 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AgentConfig, resolveConfigPath } from '../../config/agent-config.js';
 import { runHost } from '../../host/launcher.js';
 import { startSimSession } from '../../observatory/clock/sim-session.js';
-import { hostAppRecorder } from '../../observatory/host-apps.js';
+import { DATA_DIR_ENV } from '../../observatory/settings/observatory-settings.js';
 import { applyConfigOption } from '../run-cli.js';
 
 export function registerStart(program: Command): void {
@@ -26,10 +27,25 @@ export function registerStart(program: Command): void {
       '--speed <n>',
       "simulated seconds per real second (with --sim-start; default 1, or the resumed run's)",
     )
+    .option(
+      '--sim-anchor <time>',
+      'the real time (ISO) at which the simulated clock reads --sim-start: give every host of one observatory the same, and they agree on the time (resume included)',
+    )
+    .option(
+      '--data-dir <dir>',
+      "this host's data folder (each agent's store goes in a folder of its own inside it), instead of observatory.ini's data_dir",
+    )
     .action(
       async (
         names: string[],
-        opts: { config?: string; grace: string; simStart?: string; speed?: string },
+        opts: {
+          config?: string;
+          grace: string;
+          simStart?: string;
+          speed?: string;
+          simAnchor?: string;
+          dataDir?: string;
+        },
       ) => {
         applyConfigOption(opts.config);
         const graceMs = Number(opts.grace);
@@ -37,28 +53,33 @@ export function registerStart(program: Command): void {
           throw new Error(`--grace: "${opts.grace}" is not a whole number of ms`);
         if (opts.speed !== undefined && opts.simStart === undefined)
           throw new Error('--speed needs --sim-start');
+        if (opts.simAnchor !== undefined && opts.simStart === undefined)
+          throw new Error('--sim-anchor needs --sim-start');
+        if (opts.dataDir !== undefined) {
+          if (opts.dataDir.trim() === '') throw new Error('--data-dir: empty');
+          process.env[DATA_DIR_ENV] = resolve(opts.dataDir);
+        }
         const speed = opts.speed === undefined ? undefined : Number(opts.speed);
         if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
           throw new Error(`--speed: "${opts.speed}" is not a number > 0`);
         const config = AgentConfig.load(resolveConfigPath());
-        const sim = opts.simStart === undefined ? undefined : startSimSession(config, opts.simStart, speed);
-        const apps = hostAppRecorder(config);
+        const sim =
+          opts.simStart === undefined
+            ? undefined
+            : startSimSession(config, {
+                when: opts.simStart,
+                ...(speed === undefined ? {} : { speed }),
+                ...(opts.simAnchor === undefined ? {} : { anchor: opts.simAnchor }),
+              });
         if (sim !== undefined) {
           process.stderr.write(
-            `simulated clock: ${new Date(sim.clock.start).toISOString()} at ${sim.clock.speed}x\n`,
+            `simulated clock: ${new Date(sim.clock.now()).toISOString()} at ${sim.clock.speed}x, ${sim.note}\n`,
           );
         }
         try {
-          process.exitCode = await runHost({
-            apps: names,
-            graceMs,
-            ...(apps === undefined
-              ? {}
-              : { onAppChange: (r: Parameters<typeof apps.record>[0]) => apps.record(r) }),
-          });
+          process.exitCode = await runHost({ apps: names, graceMs });
         } finally {
           sim?.stop();
-          apps?.close();
         }
       },
     );

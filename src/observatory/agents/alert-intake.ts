@@ -1,9 +1,12 @@
+import type { PayloadIn } from '../../agent/contract.js';
 import { parseVoEvent, type VoEvent } from '../alerts/voevent.js';
-import type { ObservatoryContext } from '../observatory-context.js';
+import type { Clock } from '../clock/clock.js';
+import type { ALERT_RETRACTED, ALERT_UPDATED, NEW_ALERT } from '../contracts/alert-messages.js';
 import type { ObservationRequest } from '../scheduler/request.js';
+import type { ObservatorySettings } from '../settings/observatory-settings.js';
+import type { AgentStore } from '../store/agent-store.js';
 import type { AlertOutcome, AlertRecord } from '../store/alert-record.js';
-import { retryBusy } from '../store/observatory-db.js';
-import { OPEN_STATES } from '../store/requests-repo.js';
+import type { AlertsRepo } from '../store/alerts-repo.js';
 
 /** A notice handed to the alert manager, from VTP or `pyros alert`. */
 export interface IntakeInput {
@@ -20,11 +23,13 @@ export interface IntakeResult {
   readonly reason: string;
   readonly ivorn: string;
   readonly requestId?: string;
-  /** Requests cancelled by a retraction. */
-  readonly cancelled?: readonly string[];
-  /** Whether the scheduler must hear of it (a new, updated or cancelled request). */
-  readonly replan: boolean;
 }
+
+/** What the scheduler must hear of a notice: one of its three messages. */
+export type SchedulerNews =
+  | { readonly kind: 'new'; readonly payload: PayloadIn<typeof NEW_ALERT> }
+  | { readonly kind: 'updated'; readonly payload: PayloadIn<typeof ALERT_UPDATED> }
+  | { readonly kind: 'retracted'; readonly payload: PayloadIn<typeof ALERT_RETRACTED> };
 
 function cites(event: VoEvent, kinds: readonly string[]): string[] {
   return event.citations.filter((c) => kinds.includes(c.cite)).map((c) => c.ivorn);
@@ -32,112 +37,134 @@ function cites(event: VoEvent, kinds: readonly string[]): string[] {
 
 /**
  * The alert manager's decisions, apart from the network: parse, recognise a repeat, then decide
- * (test, retraction, no position, too old, follow-up, new) and record, all in one transaction, so
- * that an alert acknowledged to its sender is in the database whatever happens next.
+ * (test, retraction, no position, too old, follow-up, new) from the notice and the alerts it has
+ * recorded (it owns them; the requests are the scheduler's), and record it. The record and the
+ * news for the scheduler (`tell`, which puts it in the outbox) commit in one transaction, so that
+ * a notice acknowledged to its sender is kept, and will reach the scheduler, whatever happens next.
  */
 export class AlertIntake {
-  constructor(private readonly ctx: ObservatoryContext) {}
+  constructor(
+    private readonly store: AgentStore,
+    private readonly alerts: AlertsRepo,
+    private readonly settings: ObservatorySettings,
+    private readonly clock: Clock,
+  ) {}
 
   /** @throws VoEventError (one line) when the XML is not a usable VOEvent: nothing is recorded. */
-  ingest(input: IntakeInput): IntakeResult {
+  ingest(input: IntakeInput, tell: (news: SchedulerNews) => void): IntakeResult {
     const event = parseVoEvent(input.xml);
-    const now = this.ctx.clock.now();
+    const now = this.clock.now();
     const drill = input.drill === true;
     // Each drill is a new alert, so that the same sample file can be played again.
     const ivorn = drill ? `${event.ivorn};drill=${new Date(now).toISOString()}` : event.ivorn;
-    // IMMEDIATE: read-then-write in a deferred transaction fails at once when another thread commits.
-    const intake = this.ctx.db.transaction((): IntakeResult => {
-      const earlier = this.ctx.alerts.get(ivorn);
+    return this.store.transaction((): IntakeResult => {
+      const earlier = this.alerts.get(ivorn);
       if (earlier !== undefined) {
         return {
           outcome: 'duplicate',
           reason: `already received at ${new Date(earlier.receivedAt).toISOString()} (${earlier.outcome})`,
           ivorn,
-          replan: false,
         };
       }
-      const decision = this.decide(event, ivorn, now, drill);
-      const record: AlertRecord = {
-        ivorn,
-        receivedAt: now,
-        source: input.source,
-        role: event.role,
-        ...(event.mission === undefined ? {} : { mission: event.mission }),
-        ...(event.packetType === undefined ? {} : { packetType: event.packetType }),
-        ...(event.packetName === undefined ? {} : { packetName: event.packetName }),
-        ...(event.triggerId === undefined ? {} : { triggerId: event.triggerId }),
-        ...(drill ? { eventTime: now } : event.eventTime === undefined ? {} : { eventTime: event.eventTime }),
-        ...(event.position === undefined
-          ? {}
-          : {
-              raDeg: event.position.raDeg,
-              decDeg: event.position.decDeg,
-              errorDeg: event.position.errorRadiusDeg,
-            }),
-        outcome: decision.outcome as AlertOutcome,
-        reason: decision.reason,
-        ...(decision.requestId === undefined ? {} : { requestId: decision.requestId }),
-        drill,
-        xml: input.xml,
-      };
-      this.ctx.alerts.insert(record);
-      return decision;
+      const { result, news } = this.decide(event, ivorn, now, drill);
+      this.alerts.insert(this.record(event, input, result, now, drill));
+      if (news !== undefined) tell(news);
+      return result;
     });
-    return retryBusy(() => intake.immediate());
   }
 
-  private decide(event: VoEvent, ivorn: string, now: number, drill: boolean): IntakeResult {
-    const s = this.ctx.settings.alert_manager;
-    const base = { ivorn, replan: false } as const;
+  private record(
+    event: VoEvent,
+    input: IntakeInput,
+    decision: IntakeResult,
+    now: number,
+    drill: boolean,
+  ): AlertRecord {
+    return {
+      ivorn: decision.ivorn,
+      receivedAt: now,
+      source: input.source,
+      role: event.role,
+      ...(event.mission === undefined ? {} : { mission: event.mission }),
+      ...(event.packetType === undefined ? {} : { packetType: event.packetType }),
+      ...(event.packetName === undefined ? {} : { packetName: event.packetName }),
+      ...(event.triggerId === undefined ? {} : { triggerId: event.triggerId }),
+      ...(drill ? { eventTime: now } : event.eventTime === undefined ? {} : { eventTime: event.eventTime }),
+      ...(event.position === undefined
+        ? {}
+        : {
+            raDeg: event.position.raDeg,
+            decDeg: event.position.decDeg,
+            errorDeg: event.position.errorRadiusDeg,
+          }),
+      outcome: decision.outcome as AlertOutcome,
+      reason: decision.reason,
+      ...(decision.requestId === undefined ? {} : { requestId: decision.requestId }),
+      drill,
+      xml: input.xml,
+    };
+  }
+
+  private decide(
+    event: VoEvent,
+    ivorn: string,
+    now: number,
+    drill: boolean,
+  ): { result: IntakeResult; news?: SchedulerNews } {
+    const s = this.settings.alert_manager;
     if (event.role === 'test' && !s.observe_test) {
-      return { ...base, outcome: 'test', reason: 'role=test: recorded, not observed (observe_test = no)' };
+      return {
+        result: { ivorn, outcome: 'test', reason: 'role=test: recorded, not observed (observe_test = no)' },
+      };
     }
     const retracted = cites(event, ['retraction']);
     if (retracted.length > 0) {
-      const cancelled: string[] = [];
-      for (const cited of retracted) {
-        for (const r of this.openRequestsOf(cited)) {
-          this.ctx.requests.setState(r.id, 'cancelled', now, `retracted by ${ivorn}`, OPEN_STATES);
-          cancelled.push(r.id);
-        }
-      }
+      const requestIds = [...new Set(retracted.flatMap((cited) => this.requestsOf(cited)))];
       return {
-        ...base,
-        outcome: 'retracted',
-        reason: `retraction of ${retracted.join(', ')}: ${cancelled.length} pending request(s) cancelled`,
-        cancelled,
-        replan: cancelled.length > 0,
+        result: {
+          ivorn,
+          outcome: 'retracted',
+          reason: `retraction of ${retracted.join(', ')}: ${requestIds.length} request(s) to cancel`,
+        },
+        ...(requestIds.length === 0
+          ? {}
+          : { news: { kind: 'retracted', payload: { ivorn, retracted, requestIds } } as const }),
       };
     }
     if (event.role !== 'observation' && event.role !== 'test') {
-      return { ...base, outcome: 'ignored', reason: `role=${event.role}: nothing to observe` };
+      return { result: { ivorn, outcome: 'ignored', reason: `role=${event.role}: nothing to observe` } };
     }
     if (event.position === undefined) {
       return {
-        ...base,
-        outcome: 'no-position',
-        reason: `no usable position: ${event.positionNote ?? 'none given'}`,
+        result: {
+          ivorn,
+          outcome: 'no-position',
+          reason: `no usable position: ${event.positionNote ?? 'none given'}`,
+        },
       };
     }
     const eventTime = drill ? now : (event.eventTime ?? event.date ?? now);
     const ageS = (now - eventTime) / 1000;
     if (ageS > s.max_age_s) {
       return {
-        ...base,
-        outcome: 'too-old',
-        reason: `event ${Math.round(ageS)} s old, over max_age_s = ${s.max_age_s} (use --drill to treat it as new)`,
+        result: {
+          ivorn,
+          outcome: 'too-old',
+          reason: `event ${Math.round(ageS)} s old, over max_age_s = ${s.max_age_s} (use --drill to treat it as new)`,
+        },
       };
     }
     const target = { raDeg: event.position.raDeg, decDeg: event.position.decDeg };
-    const followed = this.followedRequest(event);
+    const followed = drill ? undefined : this.followedRequest(event);
     if (followed !== undefined) {
-      this.ctx.requests.setTarget(followed.id, target, now);
       return {
-        ...base,
-        outcome: 'updated',
-        reason: `follow-up: position of ${followed.id} updated to ${fmt(target.raDeg)}, ${fmt(target.decDeg)}`,
-        requestId: followed.id,
-        replan: true,
+        result: {
+          ivorn,
+          outcome: 'updated',
+          reason: `follow-up: position of ${followed} now ${fmt(target.raDeg)}, ${fmt(target.decDeg)}`,
+          requestId: followed,
+        },
+        news: { kind: 'updated', payload: { ivorn, requestId: followed, target } },
       };
     }
     const request: ObservationRequest = {
@@ -152,38 +179,32 @@ export class AlertIntake {
       alertIvorn: ivorn,
       state: 'pending',
     };
-    this.ctx.requests.insert(request, now);
     return {
-      ...base,
-      outcome: 'accepted',
-      reason: `${event.packetName ?? 'notice'} at ${fmt(target.raDeg)}, ${fmt(target.decDeg)} (±${fmt(event.position.errorRadiusDeg)}°): urgent request ${request.id}`,
-      requestId: request.id,
-      replan: true,
+      result: {
+        ivorn,
+        outcome: 'accepted',
+        reason: `${event.packetName ?? 'notice'} at ${fmt(target.raDeg)}, ${fmt(target.decDeg)} (±${fmt(event.position.errorRadiusDeg)}°): urgent request ${request.id}`,
+        requestId: request.id,
+      },
+      news: { kind: 'new', payload: { ivorn, request } },
     };
   }
 
-  /** The open request a follow-up refines: by citation, else the same mission and trigger. */
-  private followedRequest(event: VoEvent): ObservationRequest | undefined {
+  /** The request a follow-up refines: the one made from a cited notice, else from the same mission and trigger. */
+  private followedRequest(event: VoEvent): string | undefined {
     for (const cited of cites(event, ['followup', 'supersedes'])) {
-      const open = this.openRequestsOf(cited)[0];
-      if (open !== undefined) return open;
+      const request = this.requestsOf(cited)[0];
+      if (request !== undefined) return request;
     }
     if (event.triggerId === undefined || event.mission === undefined) return undefined;
     const id = `alert-${event.mission.toLowerCase()}-${event.triggerId}`;
-    const same = this.ctx.requests.get(id);
-    return same !== undefined && OPEN_STATES.includes(same.state) ? same : undefined;
+    return this.alerts.ofRequest(id).length > 0 ? id : undefined;
   }
 
-  private openRequestsOf(ivorn: string): ObservationRequest[] {
-    const direct = this.ctx.requests.ofAlert(ivorn);
-    // A retraction may cite the first notice while the request came from it or a later one.
-    const alert = this.ctx.alerts.get(ivorn);
-    const viaAlert =
-      alert?.requestId === undefined
-        ? []
-        : [this.ctx.requests.get(alert.requestId)].filter((r) => r !== undefined);
-    const all = [...direct, ...viaAlert];
-    return all.filter((r, i) => OPEN_STATES.includes(r.state) && all.findIndex((o) => o.id === r.id) === i);
+  /** The requests made or refined from a notice (by its ivorn). */
+  private requestsOf(ivorn: string): string[] {
+    const alert = this.alerts.get(ivorn);
+    return alert?.requestId === undefined ? [] : [alert.requestId];
   }
 }
 

@@ -4,40 +4,36 @@ import { VtpReceiver } from '../../transport/vtp/vtp-receiver.js';
 import { VtpSubscriber } from '../../transport/vtp/vtp-subscriber.js';
 import { Msg } from '../messages.js';
 import type { ObservatoryContext } from '../observatory-context.js';
-import { AlertIntake, type IntakeInput, type IntakeResult } from './alert-intake.js';
+import type { AlertRecord } from '../store/alert-record.js';
+import { ALERTS_SQL, AlertsRepo } from '../store/alerts-repo.js';
+import { AlertIntake, type IntakeInput, type IntakeResult, type SchedulerNews } from './alert-intake.js';
 import { ObservatoryAgent } from './observatory-agent.js';
 
 /** Our IVORN in VTP acks and iamalive answers. */
 const LOCAL_IVORN = 'ivo://pyros-ts/alert_manager';
 
 /**
- * Receives VOEvent notices three ways (as a VTP subscriber of a broker, on its own VTP port where
- * publishers submit events, and from `pyros alert`), records each once, decides what to do with it
- * (see {@link AlertIntake}) and tells the scheduler about new, updated and cancelled alert requests.
- * A notice is acknowledged (VTP ack, CLI reply) only once it is in the database.
+ * Owns the alerts. Receives VOEvent notices three ways (as a VTP subscriber of a broker, on its own
+ * VTP port where publishers submit events, and as the `VOEvent` message from `pyros alert` or the
+ * dashboard); every one is handled as a `VOEvent` message through the mailbox, one at a time. It
+ * records each once, decides what to do with it (see {@link AlertIntake}) and tells the scheduler
+ * through its outbox. A notice is acknowledged (VTP ack, the reply) only once recorded.
  */
 export class AlertManagerAgent extends ObservatoryAgent {
+  readonly #alerts: AlertsRepo;
   readonly #intake: AlertIntake;
   #receiver: VtpReceiver | undefined;
   #subscriber: VtpSubscriber | undefined;
 
   constructor(ctx?: ObservatoryContext) {
-    super(Agent.ALERT_MANAGER, ctx);
-    this.#intake = new AlertIntake(this.ctx);
-    this.actionsByMessage[Msg.VOEVENT] = (p: {
-      xml?: unknown;
-      drill?: unknown;
-      source?: unknown;
-      file?: unknown;
-    }) => {
-      if (typeof p?.xml !== 'string') throw new Error('payload: expected { xml: string, drill?: boolean }');
-      const where = typeof p.file === 'string' ? ` ${p.file}` : '';
-      return this.receive({
-        xml: p.xml,
-        drill: p.drill === true,
-        source: `${String(p.source ?? 'message')}${where}`,
-      });
-    };
+    super(Agent.ALERT_MANAGER, { version: 1, sql: ALERTS_SQL }, ctx);
+    this.#alerts = new AlertsRepo(this.store.db);
+    this.#intake = new AlertIntake(this.store, this.#alerts, this.ctx.settings, this.ctx.clock);
+    this.onMessage(Msg.VOEVENT, (p) => {
+      const where = p.file === undefined ? '' : ` ${p.file}`;
+      return this.receive({ xml: p.xml, drill: p.drill, source: `${p.source}${where}` });
+    });
+    this.onMessage(Msg.ALERTS, ({ limit }) => ({ alerts: this.#alerts.latest(limit).map(alertView) }));
   }
 
   /** The VTP receiver's port once listening (0 when there is none). */
@@ -47,13 +43,16 @@ export class AlertManagerAgent extends ObservatoryAgent {
 
   protected override async work(): Promise<void> {
     const s = this.ctx.settings.alert_manager;
+    // A VTP event becomes a `VOEvent` message of this agent's own: handled in the mailbox like any other.
+    const viaMailbox = (xml: string, source: string) =>
+      this.handleLocally(Msg.VOEVENT.name, { xml, source }).then(() => undefined);
     if (s.vtp_port > 0) {
       this.#receiver = await VtpReceiver.listen({
         host: s.vtp_host,
         port: s.vtp_port,
         localIvorn: LOCAL_IVORN,
         log: this.log,
-        onEvent: (xml, event) => this.receive({ xml, source: `vtp-receiver ${event.peer}` }),
+        onEvent: (xml, event) => viaMailbox(xml, `vtp-receiver ${event.peer}`),
       });
     }
     const broker = s.vtp_subscribe;
@@ -65,32 +64,30 @@ export class AlertManagerAgent extends ObservatoryAgent {
         log: this.log,
         // As Comet does: a broker may drop a subscriber that naks; a notice we refuse is logged.
         nakOnFailure: false,
-        onEvent: (xml) => this.receive({ xml, source: `vtp-subscriber ${broker.host}:${broker.port}` }),
+        onEvent: (xml) => viaMailbox(xml, `vtp-subscriber ${broker.host}:${broker.port}`),
       });
       this.#subscriber.start();
     }
   }
 
-  /** Records and decides; tells the scheduler when a request changed. Throws (nak) on a bad notice. */
-  async receive(input: IntakeInput): Promise<IntakeResult & { summary: string }> {
+  /** Records and decides; the scheduler's news goes in the outbox in the same transaction. Throws (nak) on a bad notice. */
+  receive(input: IntakeInput): IntakeResult & { summary: string } {
     let result: IntakeResult;
     try {
-      result = this.#intake.ingest(input);
+      result = this.#intake.ingest(input, (news) => this.#tell(news));
     } catch (err) {
       this.log.warn(`refused a notice from ${input.source}: ${(err as Error).message}`);
       throw err;
     }
     const summary = `${result.outcome}: ${result.reason} (${result.ivorn})`;
     this.log.info(`alert from ${input.source}: ${summary}`);
-    if (result.replan) {
-      const message = result.outcome === 'retracted' ? Msg.ALERT_RETRACTED : Msg.NEW_ALERT;
-      await this.notify(Agent.SCHEDULER, message, {
-        ivorn: result.ivorn,
-        requestId: result.requestId ?? null,
-        cancelled: result.cancelled ?? [],
-      });
-    }
     return { ...result, summary };
+  }
+
+  #tell(news: SchedulerNews): void {
+    if (news.kind === 'new') this.post(Msg.NEW_ALERT, news.payload);
+    else if (news.kind === 'updated') this.post(Msg.ALERT_UPDATED, news.payload);
+    else this.post(Msg.ALERT_RETRACTED, news.payload);
   }
 
   protected override async shutdown(): Promise<void> {
@@ -98,6 +95,26 @@ export class AlertManagerAgent extends ObservatoryAgent {
     await this.#receiver?.close();
     await super.shutdown();
   }
+}
+
+/** An alert as the `Alerts` reply shows it (without its XML). */
+function alertView(a: AlertRecord) {
+  return {
+    ivorn: a.ivorn,
+    receivedAt: a.receivedAt,
+    source: a.source,
+    role: a.role,
+    mission: a.mission ?? null,
+    packetName: a.packetName ?? null,
+    eventTime: a.eventTime ?? null,
+    raDeg: a.raDeg ?? null,
+    decDeg: a.decDeg ?? null,
+    errorDeg: a.errorDeg ?? null,
+    outcome: a.outcome,
+    reason: a.reason,
+    requestId: a.requestId ?? null,
+    drill: a.drill,
+  };
 }
 
 export default defineApp({

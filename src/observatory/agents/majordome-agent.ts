@@ -1,15 +1,35 @@
+import type { z } from 'zod';
 import { Agent } from '../../agent/agent.js';
+import type { TimerHandle } from '../../agent/agent-timers.js';
 import { defineApp } from '../../host/app.js';
 import { Sender } from '../../sender/sender.js';
+import { AGENTS } from '../contracts/agents.js';
+import type { ExecutionStateSchema } from '../contracts/execution-messages.js';
 import { Msg } from '../messages.js';
 import type { ObservatoryContext } from '../observatory-context.js';
+import type { Safety } from '../safety/safety-rule.js';
+import type { SafetyWatch } from '../safety/safety-watch.js';
 import { slewMs } from '../scheduler/overheads.js';
-import type { PlannedBlock } from '../scheduler/request.js';
+import type { Plan, PlannedBlock } from '../scheduler/request.js';
+import { nextStep, type Step } from './next-step.js';
 import { ObservatoryAgent } from './observatory-agent.js';
 import { overheadsOf } from './overheads-of.js';
+import { currentNight } from './planning-window.js';
+
+/** What `Execution` (and Pause, Resume) answer. */
+export type ExecutionState = z.output<typeof ExecutionStateSchema>;
 
 /** How long (observatory time) before trying again: an unreachable observation manager, or a request whose observation failed. */
 const RETRY_MS = 30_000;
+/**
+ * After an observation's end, how long (real ms) a plan made before that end is not trusted to
+ * close the dome: the scheduler replans after every end, and an observation that overran makes
+ * the old plan's next block look long past.
+ */
+const STALE_PLAN_GRACE_MS = 2000;
+/** How long a request to the observation manager may take (real ms); closing waits for the dome as well. */
+const OM_TIMEOUT_MS = 10_000;
+const PAUSED_KEY = 'paused';
 
 interface Running {
   readonly block: PlannedBlock;
@@ -17,190 +37,266 @@ interface Running {
 }
 
 /**
- * Executes the plan on time: starts each block when its time comes, preempts the running block
- * when an alert's block outranks it, stops and closes on bad weather, resumes on good weather,
- * and pauses or resumes on the operator's word.
+ * Owns the execution of the night: which block runs, the operator's Pause (kept in its store
+ * until Resume, across restarts) and why it does what it does. It runs the newest plan the
+ * scheduler sent, on time, under the one safety rule: nothing starts unless monitoring's verdict
+ * is good and fresh and the Sun is below the limit; unsafe, it stops what runs, closes the dome
+ * and parks. It also parks and closes when nothing is planned for longer than `close_gap_s`, at
+ * dawn, and after a Pause that lasted that long. On a restart it asks the owners (monitoring,
+ * the scheduler, the observation manager) for the state before it acts.
  */
 export class MajordomeAgent extends ObservatoryAgent {
-  #paused = false;
-  #weatherOk = true;
+  #plan: Plan = { version: 0, madeAt: 0, blocks: [] };
   #running: Running | undefined;
-  #timer: (() => void) | undefined;
-  #retry: (() => void) | undefined;
-  /** Blocks started in this plan version, so that a block is not started twice. */
-  #started = new Set<string>();
-  #scheduling: Promise<void> = Promise.resolve();
+  #paused: { since: number; reason: string } | undefined;
+  /** Blocks already started, so that a block is not started twice. */
+  readonly #started = new Set<string>();
+  /** Requests whose observation finished, with when: left out of plans made before that. */
+  readonly #done = new Map<string, number>();
   /** Requests whose observation just failed, held back until then, so a failure cannot loop. */
   readonly #holdUntil = new Map<string, number>();
+  /** Whether the dome is known closed and parked by our last Close dome. */
+  #closed = false;
+  /** When the last observation ended (observatory time). */
+  #lastEndAt = 0;
+  #timer: TimerHandle | undefined;
+  #retry: TimerHandle | undefined;
+  #state: Pick<ExecutionState, 'state' | 'why' | 'next'> = { state: 'closed', why: 'starting', next: null };
+  readonly #safety: SafetyWatch;
 
   constructor(ctx?: ObservatoryContext) {
-    super(Agent.MAJORDOME, ctx);
-    this.actionsByMessage[Msg.PLAN_UPDATED] = () => this.schedule();
-    this.actionsByMessage[Msg.OBS_FINISHED] = (p: { observationId?: number }) => this.ended(p);
-    this.actionsByMessage[Msg.OBS_FAILED] = (p: {
-      observationId?: number;
-      requestId?: string;
-      aborted?: boolean;
-      reason?: string;
-    }) => this.ended(p);
-    this.actionsByMessage[Msg.BAD_WEATHER] = () => this.badWeather();
-    this.actionsByMessage[Msg.GOOD_WEATHER] = () => {
-      this.#weatherOk = true;
-      this.log.info('good weather: resuming the plan');
+    super(Agent.MAJORDOME, undefined, ctx);
+    const saved = this.store.get(PAUSED_KEY);
+    this.#paused = saved === undefined ? undefined : (JSON.parse(saved) as { since: number; reason: string });
+    this.#safety = this.watchWeather(() => this.schedule());
+    this.onMessage(Msg.PLAN_UPDATED, (plan) => {
+      if (plan.version < this.#plan.version) return;
+      this.#plan = plan;
+      for (const [request, at] of this.#done) if (plan.madeAt > at) this.#done.delete(request);
       return this.schedule();
+    });
+    this.onMessage(Msg.OBS_FINISHED, (p) => {
+      this.#done.set(p.requestId, p.time);
+      return this.#ended(p.observationId);
+    });
+    this.onMessage(Msg.OBS_FAILED, (p) => {
+      if (!p.aborted) this.#holdUntil.set(p.requestId, this.ctx.clock.now() + RETRY_MS);
+      return this.#ended(p.observationId);
+    });
+    this.onMessage(Msg.PAUSE, async ({ reason }) => {
+      this.#paused ??= { since: this.ctx.clock.now(), reason };
+      this.store.set(PAUSED_KEY, JSON.stringify(this.#paused));
+      this.log.info(`paused (${reason}): the running block ends, no new one starts, until Resume`);
+      await this.schedule();
+      return this.execution();
+    });
+    this.onMessage(Msg.RESUME, async () => {
+      if (this.#paused !== undefined) this.log.info('resumed by the operator');
+      this.#paused = undefined;
+      this.store.delete(PAUSED_KEY);
+      await this.schedule();
+      return this.execution();
+    });
+    this.onMessage(Msg.EXECUTION, () => this.execution());
+  }
+
+  /** Before acting: the weather verdict, the plan, and what the observation manager is doing now. */
+  protected override async work(): Promise<void> {
+    if (this.#paused !== undefined)
+      this.log.info(`still paused since ${new Date(this.#paused.since).toISOString()}`);
+    const [, plan, devices] = await Promise.all([
+      this.refreshVerdict(),
+      Sender.request(AGENTS.scheduler, Msg.PLAN, undefined, { timeout: 2000 }).catch(() => undefined),
+      Sender.request(AGENTS.observationManager, Msg.DEVICES, undefined, { timeout: 2000 }).catch(
+        () => undefined,
+      ),
+    ]);
+    if (plan !== undefined && plan.version >= this.#plan.version) this.#plan = plan;
+    if (devices?.observing) {
+      this.#running = { block: devices.observing.block, observationId: devices.observing.observationId };
+      this.#started.add(devices.observing.block.id);
+      this.log.info(
+        `the observation manager is observing ${devices.observing.block.targetName}: following it`,
+      );
+    }
+    await this.schedule();
+  }
+
+  /** What the majordome is doing and why. */
+  execution(): ExecutionState {
+    const safety = this.#safety.assess(this.ctx.clock.now());
+    const r = this.#running;
+    return {
+      ...this.#state,
+      paused: this.#paused ?? null,
+      running:
+        r === undefined
+          ? null
+          : {
+              blockId: r.block.id,
+              requestId: r.block.requestId,
+              targetName: r.block.targetName,
+              observationId: r.observationId ?? null,
+            },
+      safe: safety.safe,
+      safety: safety.reason,
+      planVersion: this.#plan.version,
     };
-    this.actionsByMessage[Msg.PAUSE] = () => {
-      this.#paused = true;
-      this.log.info('paused by the operator: the running block ends, no new one starts');
-      return this.executionState();
-    };
-    this.actionsByMessage[Msg.RESUME] = () => {
-      this.#paused = false;
-      this.log.info('resumed by the operator');
-      return this.schedule().then(() => this.executionState());
-    };
   }
 
-  protected override work(): Promise<void> {
-    return this.schedule();
+  /** Decides again: start, preempt, stop, close, or wait. Runs in the mailbox (handlers and timers). */
+  async schedule(): Promise<void> {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    const now = this.ctx.clock.now();
+    const safety = this.#safety.assess(now);
+    if (!safety.safe) {
+      await this.#unsafe(safety, now);
+      return;
+    }
+    for (const [request, until] of this.#holdUntil) if (until <= now) this.#holdUntil.delete(request);
+    const blocks = this.#plan.blocks.filter(
+      (b) =>
+        b.end > now &&
+        !this.#holdUntil.has(b.requestId) &&
+        !this.#done.has(b.requestId) &&
+        !this.#started.has(b.id),
+    );
+    const step = nextStep({
+      now,
+      blocks,
+      due: blocks.map((b, i) => this.#dueAt(blocks, i)),
+      running: this.#running?.block,
+      paused: this.#paused,
+      preempt: this.ctx.settings.majordome.preempt,
+      gapMs: this.ctx.settings.majordome.close_gap_s * 1000,
+    });
+    await this.#act(step, now);
   }
 
-  /** What the majordome is doing, for the dashboard and tests. */
-  executionState(): { paused: boolean; weatherOk: boolean; running: string | null } {
-    return { paused: this.#paused, weatherOk: this.#weatherOk, running: this.#running?.block.id ?? null };
+  async #act(step: Step, now: number): Promise<void> {
+    const graceEnd = this.#lastEndAt + STALE_PLAN_GRACE_MS * this.ctx.clock.speed;
+    const waitForPlan =
+      step.kind === 'wait' && step.close && this.#plan.madeAt < this.#lastEndAt && now < graceEnd;
+    if (step.kind === 'preempt') {
+      const running = this.#running?.block;
+      this.log.info(`preempting ${running?.targetName} for alert ${step.block.targetName}`);
+      await this.#abortRunning(`preempted by alert ${step.block.targetName}`);
+      await this.#startBlock(step.block);
+    } else if (step.kind === 'start') {
+      await this.#startBlock(step.block);
+    } else {
+      if (step.close && !waitForPlan) await this.#ensureClosed(step.why);
+      const state =
+        this.#running !== undefined ? 'observing' : this.#paused !== undefined ? 'paused' : 'idle';
+      const next =
+        step.next === undefined
+          ? null
+          : { blockId: step.next.block.id, targetName: step.next.block.targetName, at: step.next.at };
+      this.#say(state, step.why, next);
+    }
+    // Whatever was done: decide again at the next block, a hold's end, the end of a stale plan's
+    // grace, and at dawn (the safety rule then closes).
+    if (this.#timer !== undefined) return;
+    const dawn = currentNight(this.ctx.site, now).dark?.end;
+    const wake = Math.min(
+      step.kind === 'wait' ? (step.until ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY,
+      ...this.#holdUntil.values(),
+      waitForPlan ? graceEnd : Number.POSITIVE_INFINITY,
+      dawn !== undefined && dawn > now ? dawn : Number.POSITIVE_INFINITY,
+    );
+    if (Number.isFinite(wake)) this.#timer = this.at(wake, () => this.schedule());
   }
 
-  /**
-   * Looks at the plan and the clock: start, preempt, or wait for the next block. Calls are run one
-   * after the other (messages and timers both call it), so two never start the same block.
-   */
-  schedule(): Promise<void> {
-    const next = this.#scheduling.then(() => this.scheduleNow());
-    this.#scheduling = next.catch((err: Error) => this.log.error({ err }, `schedule: ${err.message}`));
-    return next;
+  /** Unsafe: stop what runs, close and park; wake when it may change (the Sun below the limit). */
+  async #unsafe(safety: Safety, now: number): Promise<void> {
+    if (this.#running !== undefined) await this.#abortRunning(`unsafe: ${safety.reason}`);
+    await this.#ensureClosed(safety.reason);
+    if (safety.cause === 'daylight') {
+      const night = currentNight(this.ctx.site, now);
+      const dark = night.dark?.start;
+      if (dark !== undefined && dark > now) this.#timer = this.at(dark, () => this.schedule());
+    }
+    this.#say(safety.cause === 'daylight' ? 'day' : 'closed', safety.reason, null);
   }
 
-  /**
-   * When a block must be started: its planned start less the slew and settling the planner put
-   * before it (from the previous block's target), so that it is on target at its start.
-   */
+  /** One log line whenever the night's state or its reason changes. */
+  #say(state: ExecutionState['state'], why: string, next: ExecutionState['next']): void {
+    const changed = state !== this.#state.state || why !== this.#state.why;
+    this.#state = { state, why, next };
+    if (changed) this.log.info(`${state}: ${why}`);
+  }
+
+  /** When a block must be started: its start less the slew from the previous block's target. */
   #dueAt(blocks: readonly PlannedBlock[], i: number): number {
     const block = blocks[i] as PlannedBlock;
     return block.start - slewMs(blocks[i - 1]?.target, block.target, overheadsOf(this.ctx.settings));
   }
 
-  #isOpen(requestId: string): boolean {
-    const state = this.ctx.requests.get(requestId)?.state;
-    return state === 'pending' || state === 'scheduled';
-  }
-
-  private async scheduleNow(): Promise<void> {
-    this.#timer?.();
-    this.#timer = undefined;
-    this.#retry?.();
-    this.#retry = undefined;
-    if (this.#paused || !this.#weatherOk) return;
-    const now = this.ctx.clock.now();
-    for (const [request, until] of this.#holdUntil) if (until <= now) this.#holdUntil.delete(request);
-    // Only blocks whose request is still open: a plan made while a request was being started, or
-    // before it was cancelled, may still hold it.
-    const blocks = this.ctx.plan
-      .blocks()
-      .filter((b) => b.end > now && !this.#holdUntil.has(b.requestId) && this.#isOpen(b.requestId));
-    const hold = Math.min(...this.#holdUntil.values());
-    if (Number.isFinite(hold)) this.#retry = this.atTime(hold, () => this.schedule());
-    const due = blocks.map((_, i) => this.#dueAt(blocks, i));
-    const running = this.#running;
-    const dueNow = blocks.filter((b, i) => (due[i] as number) <= now && !this.#started.has(b.id));
-    if (running !== undefined) {
-      const outranking = dueNow.find(
-        (b) =>
-          b.kind === 'alert' &&
-          b.priority > running.block.priority &&
-          b.requestId !== running.block.requestId &&
-          this.ctx.settings.majordome.preempt,
-      );
-      if (outranking !== undefined) {
-        this.log.info(`preempting ${running.block.targetName} for alert ${outranking.targetName}`);
-        await this.abortRunning(`preempted by alert ${outranking.targetName}`);
-        await this.startBlock(outranking);
-        return;
-      }
-      const i = blocks.findIndex((b, k) => b.kind === 'alert' && (due[k] as number) > now);
-      if (i >= 0) this.#timer = this.atTime(due[i] as number, () => this.schedule());
-      return;
-    }
-    const first = dueNow[0];
-    if (first !== undefined) {
-      await this.startBlock(first);
-      return;
-    }
-    const i = blocks.findIndex((b) => !this.#started.has(b.id));
-    if (i >= 0) this.#timer = this.atTime(due[i] as number, () => this.schedule());
-  }
-
-  private async startBlock(block: PlannedBlock): Promise<void> {
+  async #startBlock(block: PlannedBlock): Promise<void> {
     const running: Running = { block };
     this.#running = running;
     this.#started.add(block.id);
+    this.#closed = false;
     try {
-      const reply = await Sender.request<{ observationId: number }>(
-        Agent.OBSERVATION_MANAGER,
+      const reply = await Sender.request(
+        AGENTS.observationManager,
         Msg.START_OBSERVATION,
         { block },
+        { timeout: OM_TIMEOUT_MS },
       );
       running.observationId = reply.observationId;
       this.log.info(`started ${block.targetName} (block ${block.id}, observation ${reply.observationId})`);
+      this.#say('observing', `observing ${block.targetName}`, null);
     } catch (err) {
       this.log.warn(`could not start ${block.targetName}: ${(err as Error).message}; trying again later`);
-      this.#running = undefined;
+      if (this.#running === running) this.#running = undefined;
       this.#started.delete(block.id);
-      this.#timer = this.atTime(this.ctx.clock.now() + RETRY_MS, () => this.schedule());
+      this.#holdUntil.set(block.requestId, this.ctx.clock.now() + RETRY_MS);
+      this.#timer = this.at(this.ctx.clock.now() + RETRY_MS, () => this.schedule());
     }
   }
 
-  private async abortRunning(reason: string): Promise<void> {
+  async #abortRunning(reason: string): Promise<void> {
     try {
-      await Sender.request(Agent.OBSERVATION_MANAGER, Msg.ABORT_OBSERVATION, { reason });
+      await Sender.request(
+        AGENTS.observationManager,
+        Msg.ABORT_OBSERVATION,
+        { reason },
+        { timeout: OM_TIMEOUT_MS },
+      );
     } catch (err) {
       this.log.warn(`abort: ${(err as Error).message}`);
     }
     this.#running = undefined;
   }
 
-  private ended(
-    p: { observationId?: number; requestId?: string; aborted?: boolean; reason?: string } | undefined,
-  ): Promise<void> {
-    if (p?.reason !== undefined && p.aborted === false && p.requestId !== undefined) {
-      this.#holdUntil.set(p.requestId, this.ctx.clock.now() + RETRY_MS);
+  /** Closes the dome and parks, once per closing; tried again later if the observation manager does not answer. */
+  async #ensureClosed(reason: string): Promise<void> {
+    if (this.#closed) return;
+    this.#retry?.cancel();
+    const om = this.ctx.settings.observation_manager;
+    const timeout = OM_TIMEOUT_MS + ((om.readout_s + om.dome_close_s + 180) * 1000) / this.ctx.clock.speed;
+    try {
+      await Sender.request(AGENTS.observationManager, Msg.CLOSE_DOME, { reason, park: true }, { timeout });
+      this.#closed = true;
+      this.#running = undefined;
+    } catch (err) {
+      this.log.warn(`close dome (${reason}): ${(err as Error).message}; trying again`);
+      this.#retry = this.at(this.ctx.clock.now() + RETRY_MS, () => this.schedule());
     }
+  }
+
+  #ended(observationId: number): Promise<void> {
+    this.#lastEndAt = this.ctx.clock.now();
     const running = this.#running;
     if (
       running !== undefined &&
-      (running.observationId === undefined || running.observationId === p?.observationId)
+      (running.observationId === undefined || running.observationId === observationId)
     ) {
       this.#running = undefined;
     }
     return this.schedule();
-  }
-
-  private async badWeather(): Promise<void> {
-    this.#weatherOk = false;
-    this.#timer?.();
-    this.#timer = undefined;
-    this.log.info('bad weather: stopping and closing the dome');
-    try {
-      await Sender.request(Agent.OBSERVATION_MANAGER, Msg.CLOSE_DOME, { reason: 'bad weather' });
-    } catch (err) {
-      this.log.warn(`close dome: ${(err as Error).message}`);
-    }
-    this.#running = undefined;
-  }
-
-  protected override shutdown(): void | Promise<void> {
-    this.#timer?.();
-    this.#retry?.();
-    return super.shutdown();
   }
 }
 

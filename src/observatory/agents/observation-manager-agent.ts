@@ -1,61 +1,78 @@
-import { mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from '../../agent/agent.js';
+import { loadAgentConfig } from '../../config/agent-config.js';
 import { defineApp } from '../../host/app.js';
-import { nightDateAt } from '../astro/night.js';
-import { writeFits } from '../images/fits-writer.js';
+import { AGENTS } from '../contracts/agents.js';
 import { Msg } from '../messages.js';
 import type { ObservatoryContext } from '../observatory-context.js';
+import type { Safety } from '../safety/safety-rule.js';
+import type { SafetyWatch } from '../safety/safety-watch.js';
 import type { PlannedBlock } from '../scheduler/request.js';
+import { OBSERVATIONS_SQL, ObservationsRepo } from '../store/observations-repo.js';
+import { runObservation } from './observation-run.js';
 import { ObservatoryAgent } from './observatory-agent.js';
 import { type ObservatoryDevices, observatoryDevices } from './observatory-devices.js';
-
-/** Failures after which a request is given up rather than planned again. */
-const MAX_FAILURES = 3;
 
 interface Current {
   readonly observationId: number;
   readonly block: PlannedBlock;
   readonly controller: AbortController;
-  /** Resolves once the observation has ended and its state is recorded (before anyone is told). */
-  readonly released: Promise<void>;
-  readonly release: () => void;
+  /** Resolves once the observation has ended and its end is recorded. */
+  readonly ended: Promise<void>;
 }
 
 /** The reason an observation stopped early, kept on the abort signal. */
 class Aborted extends Error {}
 
 /**
- * Drives the devices through an observation (open the dome, slew, then each filter's exposures),
- * writes every image as a FITS file and records it, hands it to the analyzer, and reports
- * "Observation finished" or "Observation failed" with the reason. Watches the weather itself while
- * observing: rain stops the exposures and closes the dome without waiting for anyone.
+ * Owns the observations, the images and the devices. Runs each block it is given (open the dome,
+ * slew, each filter's exposures), writes every image as a FITS file in its own data folder and
+ * records it, and tells the scheduler, the majordome and the analyzer through its outbox. It is
+ * the interlock: it applies the safety rule itself before opening, before each exposure and every
+ * `safety_check_s` while anything is open or moving, whatever anyone says; unsafe, it stops,
+ * closes the dome and parks the telescope. So does its SHUTDOWN. Its images are read by others
+ * with `Image data`, never from its disk.
  */
 export class ObservationManagerAgent extends ObservatoryAgent {
   #devices: ObservatoryDevices | undefined;
   #current: Current | undefined;
+  readonly #observations: ObservationsRepo;
+  readonly #safety: SafetyWatch;
+  /** The last reason the interlock closed for, so that it is said once. */
+  #protectedFor: string | undefined;
 
   constructor(ctx?: ObservatoryContext, devices?: ObservatoryDevices) {
-    super(Agent.OBSERVATION_MANAGER, ctx);
+    super(Agent.OBSERVATION_MANAGER, { version: 1, sql: OBSERVATIONS_SQL }, ctx);
     this.#devices = devices;
-    this.actionsByMessage[Msg.START_OBSERVATION] = (p: { block: PlannedBlock }) =>
-      this.startObservation(p.block);
-    this.actionsByMessage[Msg.ABORT_OBSERVATION] = (p: { reason?: string } | undefined) =>
-      this.abort(p?.reason ?? 'aborted');
-    this.actionsByMessage[Msg.CLOSE_DOME] = async (p: { reason?: string } | undefined) => {
-      const aborted = await this.abort(p?.reason ?? 'dome closed');
-      await this.devices.dome.close();
-      return { ...aborted, dome: this.devices.dome.state() };
-    };
-    this.actionsByMessage.Devices = () => ({
-      telescope: { status: this.devices.telescope.status(), pointing: this.devices.telescope.pointing() },
-      dome: this.devices.dome.state(),
-      filter: this.devices.filterWheel.filter(),
-      observing: this.#current?.block ?? null,
+    this.#observations = new ObservationsRepo(this.store.db);
+    this.#safety = this.watchWeather((safety) => (safety.safe ? undefined : this.#protect(safety)));
+    this.onMessage(Msg.START_OBSERVATION, ({ block }) => this.startObservation(block));
+    this.onMessage(Msg.ABORT_OBSERVATION, ({ reason }) => this.abort(reason));
+    this.onMessage(Msg.CLOSE_DOME, ({ reason, park }) => this.closeDome(reason, park));
+    this.onMessage(Msg.DEVICES, () => {
+      const { telescope, dome, filterWheel } = this.devices;
+      const c = this.#current;
+      return {
+        telescope: { status: telescope.status(), pointing: telescope.pointing() },
+        dome: dome.state(),
+        filter: filterWheel.filter(),
+        observing: c === undefined ? null : { observationId: c.observationId, block: c.block },
+        safety: this.#assess(),
+      };
     });
+    this.onMessage(Msg.OBSERVATIONS, ({ limit, state }) => ({
+      observations: this.#observations.latest(limit, state),
+    }));
+    this.onMessage(Msg.IMAGES, ({ limit, ids }) => ({
+      images:
+        ids === undefined
+          ? this.#observations.images(limit)
+          : ids.flatMap((id) => this.#observations.image(id) ?? []),
+    }));
+    this.onMessage(Msg.IMAGE_DATA, (p) => this.#imageData(p.imageId, p.offset, p.length));
   }
 
-  /** Observations left running by a host that was killed: closed, their requests planned again. */
   /** The devices (built by work(), before any message is handled). */
   get devices(): ObservatoryDevices {
     if (this.#devices === undefined) throw new Error('devices not ready: the agent has not started');
@@ -64,197 +81,175 @@ export class ObservationManagerAgent extends ObservatoryAgent {
 
   protected override async work(): Promise<void> {
     this.#devices ??= await observatoryDevices(this.ctx);
+    this.#recoverInterrupted();
+    await this.refreshVerdict();
+    await this.#check();
+    this.every(this.ctx.settings.observation_manager.safety_check_s * 1000, () => this.#check());
+  }
+
+  /** Observations a killed host left running: ended as aborted, and said so to their owners. */
+  #recoverInterrupted(): void {
     const now = this.ctx.clock.now();
-    for (const o of this.ctx.observations.inState('running')) {
+    for (const o of this.#observations.inState('running')) {
       const reason = 'interrupted: the observation manager stopped during the observation';
-      this.ctx.observations.end(o.id, 'aborted', now, reason);
-      this.ctx.requests.setState(o.requestId, 'pending', now, 'interrupted', ['observing']);
-      this.log.warn(
-        `observation ${o.id} (${o.targetName}) was interrupted by a restart; its request is pending again`,
-      );
-      // The majordome still counts it as running (after a crash of this thread alone, it never
-      // heard the end): tell it and the scheduler, as for any other end.
-      await this.notify([Agent.SCHEDULER, Agent.MAJORDOME], Msg.OBS_FAILED, {
-        observationId: o.id,
-        requestId: o.requestId,
-        blockId: o.blockId,
-        reason,
-        aborted: true,
+      this.store.transaction(() => {
+        this.#observations.end(o.id, 'aborted', now, reason);
+        this.post(Msg.OBS_FAILED, {
+          observationId: o.id,
+          requestId: o.requestId,
+          blockId: o.blockId,
+          time: now,
+          reason,
+          aborted: true,
+        });
       });
+      this.log.warn(
+        `observation ${o.id} (${o.targetName}) was interrupted by a restart; its request is planned again`,
+      );
     }
   }
 
-  /** Starts the block's observation in the background; replies with its id at once. */
+  #assess(): Safety {
+    return this.#safety.assess(this.ctx.clock.now());
+  }
+
+  /** The interlock, at every safety check: unsafe with anything open or moving → stop, close, park. */
+  async #check(): Promise<void> {
+    const safety = this.#assess();
+    if (safety.safe) {
+      this.#protectedFor = undefined;
+      return;
+    }
+    await this.#protect(safety);
+  }
+
+  async #protect(safety: Safety): Promise<void> {
+    const { dome, telescope } = this.devices;
+    const busy = this.#current !== undefined || dome.state() !== 'closed' || telescope.status() !== 'parked';
+    if (!busy) return;
+    if (this.#protectedFor !== safety.reason) {
+      this.#protectedFor = safety.reason;
+      this.log.warn(`interlock: ${safety.reason}: stopping, closing the dome and parking`);
+    }
+    await this.closeDome(`unsafe: ${safety.reason}`, true);
+  }
+
+  /** Starts the block's observation in the background; replies with its id at once. Refused when unsafe. */
   startObservation(block: PlannedBlock): { observationId: number } {
     if (this.#current !== undefined) {
       throw new Error(
         `busy with observation ${this.#current.observationId} (${this.#current.block.targetName})`,
       );
     }
+    const safety = this.#assess();
+    if (!safety.safe) throw new Error(`refused: unsafe (${safety.reason})`);
     const now = this.ctx.clock.now();
-    const state = this.ctx.requests.get(block.requestId)?.state;
-    if (state !== 'pending' && state !== 'scheduled') {
-      throw new Error(`request ${block.requestId} is ${state ?? 'unknown'}: nothing to observe`);
-    }
-    const observationId = this.ctx.observations.start({
-      requestId: block.requestId,
-      blockId: block.id,
-      targetName: block.targetName,
-      startedAt: now,
+    const observationId = this.store.transaction(() => {
+      const id = this.#observations.start({
+        requestId: block.requestId,
+        blockId: block.id,
+        targetName: block.targetName,
+        startedAt: now,
+      });
+      this.post(Msg.OBS_STARTED, {
+        observationId: id,
+        requestId: block.requestId,
+        blockId: block.id,
+        time: now,
+      });
+      return id;
     });
-    this.ctx.requests.setState(block.requestId, 'observing', now);
     const controller = new AbortController();
-    let release = (): void => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    this.#current = { observationId, block, controller, released, release };
-    void this.observe(block, observationId, controller.signal).finally(() => this.#release(observationId));
+    const ended = this.#observe(block, observationId, controller.signal);
+    this.#current = { observationId, block, controller, ended };
     return { observationId };
   }
 
-  #release(observationId: number): void {
-    const current = this.#current;
-    if (current?.observationId !== observationId) return;
-    this.#current = undefined;
-    current.release();
+  async #observe(block: PlannedBlock, observationId: number, signal: AbortSignal): Promise<void> {
+    const ids = { observationId, requestId: block.requestId, blockId: block.id };
+    const analyzer = loadAgentConfig().names().includes(AGENTS.analyzer);
+    try {
+      const images = await runObservation(
+        {
+          ctx: this.ctx,
+          devices: this.devices,
+          observations: this.#observations,
+          imagesDir: join(this.dataDir, 'images'),
+          log: this.log,
+          assertSafe: () => {
+            const safety = this.#assess();
+            if (!safety.safe) throw new Error(`unsafe: ${safety.reason}`);
+          },
+          imageRecorded: (imageId, image) => {
+            if (analyzer) this.post(Msg.NEW_IMAGE, { imageId, observationId, ...image });
+          },
+          transaction: (fn) => this.store.transaction(fn),
+        },
+        block,
+        observationId,
+        signal,
+      );
+      const now = this.ctx.clock.now();
+      this.store.transaction(() => {
+        this.#observations.end(observationId, 'done', now);
+        this.post(Msg.OBS_FINISHED, { ...ids, time: now, images: images.length });
+      });
+      this.log.info(
+        `observation ${observationId} of ${block.targetName} finished: ${images.length} image(s)`,
+      );
+    } catch (err) {
+      const aborted = signal.aborted;
+      const reason = aborted ? String((signal.reason as Error).message) : (err as Error).message;
+      const now = this.ctx.clock.now();
+      this.store.transaction(() => {
+        this.#observations.end(observationId, aborted ? 'aborted' : 'failed', now, reason);
+        this.post(Msg.OBS_FAILED, { ...ids, time: now, reason, aborted });
+      });
+      this.log.warn(
+        `observation ${observationId} of ${block.targetName} ${aborted ? 'aborted' : 'failed'}: ${reason}`,
+      );
+    } finally {
+      // Free before anyone hears of the end: the majordome's next "Start observation" may come at once.
+      if (this.#current?.observationId === observationId) this.#current = undefined;
+    }
   }
 
-  /**
-   * Stops the running observation (if any) and waits until it has ended and is recorded: the
-   * devices are free for the next one (whoever asked is answered without waiting for the
-   * "Observation failed" notices to be delivered).
-   */
+  /** Stops the running observation (if any) and waits until it has ended and is recorded. */
   async abort(reason: string): Promise<{ aborted: number | null }> {
     const current = this.#current;
     if (current === undefined) return { aborted: null };
     current.controller.abort(new Aborted(reason));
-    await current.released;
+    await current.ended;
     return { aborted: current.observationId };
   }
 
-  private async observe(block: PlannedBlock, observationId: number, signal: AbortSignal): Promise<void> {
-    const { clock, requests, observations } = this.ctx;
-    const { telescope, filterWheel, camera } = this.devices;
-    const images: number[] = [];
-    const safety = this.everyClock(this.ctx.settings.observation_manager.safety_check_s * 1000, () =>
-      this.safetyCheck(),
-    );
+  /** Stops what runs, closes the dome, and parks the telescope when `park`. */
+  async closeDome(reason: string, park: boolean) {
+    const { aborted } = await this.abort(reason);
+    const { dome, telescope } = this.devices;
+    await Promise.all([dome.close(), park && telescope.status() !== 'parked' ? telescope.park() : undefined]);
+    return { aborted, dome: dome.state(), telescope: telescope.status() };
+  }
+
+  async #imageData(imageId: number, offset: number, length: number) {
+    const image = this.#observations.image(imageId);
+    if (image === undefined) throw new Error(`no image ${imageId}`);
+    const file = await open(image.path, 'r');
     try {
-      const request = requests.get(block.requestId);
-      if (request === undefined) throw new Error(`request ${block.requestId} is not in the database`);
-      this.assertWeather();
-      await this.openDome(signal);
-      this.log.info(
-        `slewing to ${block.targetName} (${block.target.raDeg.toFixed(3)}, ${block.target.decDeg.toFixed(3)})`,
-      );
-      await telescope.slewTo(block.target, signal);
-      const folder = join(this.ctx.settings.paths.images, nightDateAt(this.ctx.site, clock.now()));
-      mkdirSync(folder, { recursive: true });
-      for (const spec of request.exposures) {
-        await filterWheel.setFilter(spec.filter, signal);
-        for (let i = 1; i <= spec.count; i++) {
-          this.assertWeather();
-          const frame = await camera.expose(
-            {
-              exposureS: spec.exposureS,
-              target: telescope.pointing(),
-              filter: spec.filter,
-              objectName: block.targetName,
-            },
-            signal,
-          );
-          const name = `${observationId}-${safeName(block.targetName)}-${spec.filter}-${i}.fits`;
-          const path = join(folder, name);
-          await writeFits(path, frame, frame.header);
-          const imageId = observations.addImage({
-            observationId,
-            path,
-            object: block.targetName,
-            filter: spec.filter,
-            exposureS: spec.exposureS,
-            dateObs: frame.header.dateObs,
-            target: frame.header.target,
-          });
-          images.push(imageId);
-          void this.notify(Agent.ANALYZER, Msg.NEW_IMAGE, { imageId });
-        }
-      }
-      const now = clock.now();
-      observations.end(observationId, 'done', now);
-      requests.setState(block.requestId, 'done', now);
-      // Free before telling anyone: the majordome's next "Start observation" may come at once.
-      this.#release(observationId);
-      this.log.info(
-        `observation ${observationId} of ${block.targetName} finished: ${images.length} image(s)`,
-      );
-      await this.notify([Agent.SCHEDULER, Agent.MAJORDOME], Msg.OBS_FINISHED, {
-        observationId,
-        requestId: block.requestId,
-        blockId: block.id,
-        images,
-      });
-    } catch (err) {
-      const aborted = signal.aborted;
-      const reason = aborted ? String((signal.reason as Error).message) : (err as Error).message;
-      const now = clock.now();
-      observations.end(observationId, aborted ? 'aborted' : 'failed', now, reason);
-      const failures = observations
-        .all()
-        .filter((o) => o.requestId === block.requestId && o.state === 'failed').length;
-      const giveUp = !aborted && failures >= MAX_FAILURES;
-      requests.setState(block.requestId, giveUp ? 'failed' : 'pending', now, reason, ['observing']);
-      this.#release(observationId);
-      this.log.warn(
-        `observation ${observationId} of ${block.targetName} ${aborted ? 'aborted' : 'failed'}: ${reason}`,
-      );
-      await this.notify([Agent.SCHEDULER, Agent.MAJORDOME], Msg.OBS_FAILED, {
-        observationId,
-        requestId: block.requestId,
-        blockId: block.id,
-        reason,
-        aborted,
-      });
+      const size = (await file.stat()).size;
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, offset);
+      return { imageId, size, offset, data: buffer.subarray(0, bytesRead).toString('base64') };
     } finally {
-      safety();
+      await file.close();
     }
   }
 
-  /**
-   * Opens the dome, first letting a closing finish. The opening itself is not aborted by a
-   * preemption (the dome would close again, and the alert needs it open): the abort takes effect
-   * once the dome is open.
-   */
-  private async openDome(signal: AbortSignal): Promise<void> {
-    const { dome } = this.devices;
-    if (dome.state() === 'closing') await dome.close();
-    if (dome.state() !== 'open') await dome.open();
-    signal.throwIfAborted();
-  }
-
-  /** Refuses to expose in bad weather (what the safety check also watches for). */
-  private assertWeather(): void {
-    const reading = this.devices.weather.read();
-    if (reading.rainMmPerH > 0) throw new Error(`weather: rain ${reading.rainMmPerH.toFixed(1)} mm/h`);
-  }
-
-  private async safetyCheck(): Promise<void> {
-    const reading = this.devices.weather.read();
-    if (reading.rainMmPerH <= 0) return;
-    const bad = `rain ${reading.rainMmPerH.toFixed(1)} mm/h`;
-    this.log.warn(`safety: ${bad} during the observation: stopping and closing the dome`);
-    await this.abort(`safety: ${bad}`);
-    await this.devices.dome.close();
-  }
-
+  /** SHUTDOWN: stop, close, park, then close the store. */
   protected override async shutdown(): Promise<void> {
-    await this.abort('agent shutting down');
+    if (this.#devices !== undefined) await this.closeDome('agent shutting down', true);
     await super.shutdown();
   }
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40);
 }
 
 export default defineApp({

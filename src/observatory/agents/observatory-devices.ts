@@ -1,3 +1,4 @@
+import { simOrigin } from '../clock/clock-from-env.js';
 import type { Camera } from '../devices/camera.js';
 import { CameraSim } from '../devices/camera-sim.js';
 import type { Dome } from '../devices/dome.js';
@@ -10,7 +11,6 @@ import { resolveScenario } from '../devices/weather-scenario.js';
 import { WeatherSim } from '../devices/weather-sim.js';
 import type { WeatherStation } from '../devices/weather-station.js';
 import type { ObservatoryContext } from '../observatory-context.js';
-import { getSetting } from '../store/observatory-db.js';
 
 /** The devices the observation manager drives. A real driver implements the same interfaces. */
 export interface ObservatoryDevices {
@@ -21,17 +21,14 @@ export interface ObservatoryDevices {
   readonly weather: WeatherStation;
 }
 
-/** Where relative times of the weather scenario count from (set by `pyros start --sim-start`). */
-export const WEATHER_START_KEY = 'weather.start';
-
 /**
  * The simulated weather station. Its readings are a pure function of the scenario and the clock,
- * so every agent that builds one reads the same weather; the scenario's relative times count from
- * the start recorded in the database by the simulation (else from now).
+ * so every station built on any host reads the same weather; the scenario's relative times count
+ * from the simulated night's first start (`PYROS_SIM_ORIGIN`, which every host of a simulation is
+ * given), else from now.
  */
 export async function weatherStationFor(ctx: ObservatoryContext): Promise<WeatherStation> {
-  const recorded = getSetting(ctx.db, WEATHER_START_KEY);
-  const start = recorded === undefined ? ctx.clock.now() : Number(recorded);
+  const start = simOrigin() ?? ctx.clock.now();
   const s = ctx.settings;
   const scenario = await resolveScenario(s.paths.weatherFile ?? s.observatory.weather, start);
   return new WeatherSim(scenario, ctx.clock);
@@ -45,7 +42,7 @@ export async function observatoryDevices(ctx: ObservatoryContext): Promise<Obser
   return {
     weather,
     telescope: new TelescopeSim({ site, clock, slewRateDegPerS: om.slew_rate_deg_s, settleS: om.settle_s }),
-    dome: new DomeSim({ clock, weather, openS: om.dome_open_s, closeS: om.dome_close_s }),
+    dome: new DomeSim({ clock, openS: om.dome_open_s, closeS: om.dome_close_s }),
     filterWheel: new FilterWheelSim({ clock, changeS: om.filter_change_s }),
     camera: new CameraSim({
       clock,

@@ -4,22 +4,29 @@ import { SkyStates } from '../astro/sky-state.js';
 import { Msg } from '../messages.js';
 import type { ObservatoryContext } from '../observatory-context.js';
 import { planNight } from '../scheduler/planner.js';
+import type { Plan } from '../scheduler/request.js';
 import { loadRoutineRequests } from '../scheduler/routine-requests.js';
-import { retryBusy } from '../store/observatory-db.js';
+import { PLAN_SQL, PlanRepo } from '../store/plan-repo.js';
+import { OPEN_STATES, REQUESTS_SQL, RequestsRepo } from '../store/requests-repo.js';
 import { ObservatoryAgent } from './observatory-agent.js';
 import { overheadsOf } from './overheads-of.js';
 import { currentNight, planningWindow } from './planning-window.js';
+import { RequestLedger } from './request-ledger.js';
 
-/**
- * Plans the night from the open requests (routine ones from the routine file, alert ones from the
- * alert manager) and replans whenever something changes: a new or retracted alert, the weather,
- * an observation finished or failed, and every `replan_every_s` of observatory time.
- */
 /** How long an observation's end waits for its replan (real ms); see replanSoon. */
 const REPLAN_DELAY_MS = 50;
 
+/**
+ * Owns the requests and the plan. Plans the night from the open requests (routine ones from the
+ * routine file, a copy per night; alert ones from the alert manager) and replans whenever
+ * something changes: a new, updated or retracted alert, an observation's start, end or failure,
+ * and every `replan_every_s` of observatory time. Each plan goes to the majordome whole, through
+ * the outbox (only the newest waits there).
+ */
 export class SchedulerAgent extends ObservatoryAgent {
-  #weatherOk = true;
+  readonly #requests: RequestsRepo;
+  readonly #plan: PlanRepo;
+  readonly #ledger: RequestLedger;
   /** The night whose routine requests are loaded. */
   #routineNight: string | undefined;
   /** The sky per minute, kept from one replan to the next within a night. */
@@ -27,26 +34,50 @@ export class SchedulerAgent extends ObservatoryAgent {
   #replanPending = false;
 
   constructor(ctx?: ObservatoryContext) {
-    super(Agent.SCHEDULER, ctx);
-    const replan = (): Promise<unknown> => this.replan();
-    this.actionsByMessage[Msg.NEW_ALERT] = replan;
-    this.actionsByMessage[Msg.ALERT_RETRACTED] = replan;
-    this.actionsByMessage[Msg.OBS_FINISHED] = () => this.replanSoon();
-    this.actionsByMessage[Msg.OBS_FAILED] = () => this.replanSoon();
-    this.actionsByMessage[Msg.REPLAN] = replan;
-    this.actionsByMessage[Msg.BAD_WEATHER] = () => {
-      this.#weatherOk = false;
-      return this.replan();
-    };
-    this.actionsByMessage[Msg.GOOD_WEATHER] = () => {
-      this.#weatherOk = true;
-      return this.replan();
-    };
+    super(Agent.SCHEDULER, { version: 1, sql: REQUESTS_SQL + PLAN_SQL }, ctx);
+    this.#requests = new RequestsRepo(this.store.db);
+    this.#plan = new PlanRepo(this.store.db);
+    this.#ledger = new RequestLedger(this.#requests, this.log);
+    this.onMessage(Msg.NEW_ALERT, async ({ request }) => {
+      const created = this.store.transaction(() => this.#requests.insert(request, this.ctx.clock.now()));
+      if (created) await this.replan();
+      return { requestId: request.id, created };
+    });
+    this.onMessage(Msg.ALERT_UPDATED, async ({ requestId, target }) => {
+      const updated = this.#ledger.retarget(requestId, target, this.ctx.clock.now());
+      if (updated) await this.replan();
+      return { updated, state: this.#requests.get(requestId)?.state ?? null };
+    });
+    this.onMessage(Msg.ALERT_RETRACTED, async ({ ivorn, requestIds }) => {
+      const cancelled = this.#ledger.cancel(requestIds, `retracted by ${ivorn}`, this.ctx.clock.now());
+      if (cancelled.length > 0) await this.replan();
+      return { cancelled };
+    });
+    this.onMessage(Msg.OBS_STARTED, (p) => {
+      this.#ledger.started(p);
+    });
+    this.onMessage(Msg.OBS_FINISHED, (p) => {
+      if (this.#ledger.finished(p)) this.replanSoon();
+    });
+    this.onMessage(Msg.OBS_FAILED, (p) => {
+      if (this.#ledger.failed(p)) this.replanSoon();
+    });
+    this.onMessage(Msg.REPLAN, () =>
+      this.replan().then((plan) => ({ version: plan.version, blocks: plan.blocks.length })),
+    );
+    this.onMessage(Msg.PLAN, () => this.#plan.current());
+    this.onMessage(Msg.REQUESTS, ({ ids, states, limit }) => ({
+      requests: this.#requests.records({
+        ...(ids === undefined ? {} : { ids }),
+        ...(states === undefined ? {} : { states }),
+        limit,
+      }),
+    }));
   }
 
   protected override async work(): Promise<void> {
     await this.replan();
-    this.everyClock(this.ctx.settings.scheduler.replan_every_s * 1000, () => this.replan());
+    this.every(this.ctx.settings.scheduler.replan_every_s * 1000, () => this.replan());
   }
 
   /**
@@ -57,19 +88,18 @@ export class SchedulerAgent extends ObservatoryAgent {
   replanSoon(): void {
     if (this.#replanPending) return;
     this.#replanPending = true;
-    const { clock } = this.ctx;
-    this.atTime(clock.now() + REPLAN_DELAY_MS * clock.speed, () => {
+    this.after(REPLAN_DELAY_MS * this.ctx.clock.speed, () => {
       this.#replanPending = false;
       return this.replan();
     });
   }
 
-  /** Plans from now with the open requests, stores the plan, and tells the majordome. */
-  async replan(): Promise<{ version: number; blocks: number }> {
-    const { clock, settings, site, requests, plan } = this.ctx;
+  /** Plans from now with the open requests, stores the plan, and sends it to the majordome. */
+  async replan(): Promise<Plan> {
+    const { clock, settings, site } = this.ctx;
     const now = clock.now();
     this.loadRoutine(now);
-    const open = requests.inStates(['pending', 'scheduled']);
+    const open = this.#requests.inStates(OPEN_STATES);
     const window = planningWindow(site, now);
     const blocks = planNight({
       site,
@@ -82,35 +112,44 @@ export class SchedulerAgent extends ObservatoryAgent {
       sky: this.#sky,
     });
     const planned = new Set(blocks.map((b) => b.requestId));
-    // IMMEDIATE: a deferred transaction that reads then writes fails at once (SQLITE_BUSY, no
-    // waiting) when another agent's thread commits in between.
-    const store = this.ctx.db.transaction(() => {
+    const plan = this.store.transaction(() => {
       for (const r of open) {
         const next = planned.has(r.id) ? 'scheduled' : 'pending';
-        if (r.state !== next) requests.setState(r.id, next, now, undefined, ['pending', 'scheduled']);
-      }
-      // Alert requests whose window has passed unobserved are closed, so they stop being planned.
-      for (const r of open) {
+        if (r.state !== next) this.#requests.setState(r.id, next, now, undefined, OPEN_STATES);
+        // Alert requests whose window has passed unobserved are closed, so they stop being planned.
         if (r.window !== undefined && r.window.end < now)
-          requests.setState(r.id, 'expired', now, 'window passed', ['pending', 'scheduled']);
+          this.#requests.setState(r.id, 'expired', now, 'window passed', OPEN_STATES);
       }
-      return plan.replace(blocks, now);
+      const made = this.#plan.replace(blocks, now);
+      // Only the newest plan is worth delivering: an older one still waiting is replaced.
+      this.post(Msg.PLAN_UPDATED, made, { key: 'plan' });
+      return made;
     });
-    const version = retryBusy(() => store.immediate());
     const first = blocks[0];
     this.log.info(
-      `plan v${version}: ${blocks.length} block(s) from ${open.length} open request(s)` +
-        (first === undefined ? '' : `, first ${first.targetName} at ${new Date(first.start).toISOString()}`) +
-        (this.#weatherOk ? '' : ' (weather bad: the majordome waits)'),
+      `plan v${plan.version}: ${blocks.length} block(s) from ${open.length} open request(s)` +
+        (first === undefined
+          ? this.#whyEmpty(now)
+          : `, first ${first.targetName} at ${new Date(first.start).toISOString()}`),
     );
-    await this.notify(Agent.MAJORDOME, Msg.PLAN_UPDATED, { version });
-    return { version, blocks: blocks.length };
+    return plan;
+  }
+
+  /** Why a plan is empty, in a few words, for the log line. */
+  #whyEmpty(now: number): string {
+    const night = currentNight(this.ctx.site, now);
+    const done = this.#requests.inStates(['done']).length;
+    const next =
+      night.dark === undefined
+        ? ''
+        : ` (the dark time ${night.dark.start > now ? 'starts' : 'began'} ${new Date(night.dark.start).toISOString()})`;
+    return `: nothing observable before the night of ${night.date} ends${next}; ${done} request(s) done so far`;
   }
 
   /**
    * The routine file is a programme observed every night: each night gets its own copy of its
    * requests (id `ID@YYYY-MM-DD`, window noon to noon), so that a new night observes them again
-   * and a restart in the same night does not (the ids are already in the database).
+   * and a restart in the same night does not (the ids are already in the store).
    */
   private loadRoutine(now: number): void {
     const file = this.ctx.settings.paths.routineRequests;
@@ -119,13 +158,12 @@ export class SchedulerAgent extends ObservatoryAgent {
     this.#routineNight = night.date;
     this.#sky = new SkyStates(this.ctx.site);
     if (file === undefined) return;
-    const added = loadRoutineRequests(file, now)
-      .map((r) => ({
-        ...r,
-        id: `${r.id}@${night.date}`,
-        window: r.window ?? { start: night.noon, end: night.nextNoon },
-      }))
-      .filter((r) => this.ctx.requests.insert(r, now)).length;
+    const requests = loadRoutineRequests(file, now).map((r) => ({
+      ...r,
+      id: `${r.id}@${night.date}`,
+      window: r.window ?? { start: night.noon, end: night.nextNoon },
+    }));
+    const added = this.store.transaction(() => requests.filter((r) => this.#requests.insert(r, now)).length);
     this.log.info(`routine requests for the night of ${night.date}: ${added} new from ${file}`);
   }
 }

@@ -7,7 +7,16 @@ export const SIM_ENV = {
   start: 'PYROS_SIM_START',
   speed: 'PYROS_SIM_SPEED',
   anchor: 'PYROS_SIM_ANCHOR',
+  /** The simulated night's first start (a resumed run keeps it): where the weather scenario's times count from. */
+  origin: 'PYROS_SIM_ORIGIN',
 } as const;
+
+/** The simulation's origin from the environment, if a simulated clock is set. */
+export function simOrigin(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env[SIM_ENV.origin];
+  if (text === undefined || text === '') return undefined;
+  return parseTime(text, SIM_ENV.origin);
+}
 
 /**
  * The clock described by the environment: simulated when `PYROS_SIM_START` is set (ISO time or

@@ -1,13 +1,10 @@
 import type { Clock } from '../clock/clock.js';
 import { DeviceError } from './device-error.js';
 import type { Dome, DomeState } from './dome.js';
-import type { WeatherStation } from './weather-station.js';
 
 /** How a simulated dome behaves. */
 export interface DomeSimOptions {
   readonly clock: Clock;
-  /** Read before opening: the dome refuses to open in rain. */
-  readonly weather: WeatherStation;
   /** Default `dome`. */
   readonly name?: string;
   /** Full opening and full closing times, seconds of observatory time (default 60 each). */
@@ -27,12 +24,12 @@ interface Motion {
 /**
  * A simulated dome: the shutter moves at a constant rate, so closing from half open takes half
  * the closing time. Closing always wins: it interrupts an opening, and an opening is refused while
- * closing. It does not close by itself when rain starts: watching the weather is the agents' job.
+ * closing. It knows nothing of the weather: whether it may open is the safety rule's call
+ * (safety/safety-rule.ts), which the observation manager applies before opening.
  */
 export class DomeSim implements Dome {
   readonly name: string;
   readonly #clock: Clock;
-  readonly #weather: WeatherStation;
   readonly #openMs: number;
   readonly #closeMs: number;
   /** Shutter fraction open while at rest. */
@@ -42,7 +39,6 @@ export class DomeSim implements Dome {
   constructor(options: DomeSimOptions) {
     this.name = options.name ?? 'dome';
     this.#clock = options.clock;
-    this.#weather = options.weather;
     this.#openMs = (options.openS ?? 60) * 1000;
     this.#closeMs = (options.closeS ?? 60) * 1000;
     for (const [what, ms] of [
@@ -73,13 +69,7 @@ export class DomeSim implements Dome {
     const state = this.state();
     if (state === 'open') return;
     if (state === 'closing') throw new DeviceError(this.name, 'cannot open while closing');
-    if (state === 'closed') {
-      const reading = this.#weather.read();
-      if (reading.sky === 'rain' || reading.rainMmPerH > 0) {
-        throw new DeviceError(this.name, `refusing to open: rain (${reading.rainMmPerH.toFixed(1)} mm/h)`);
-      }
-      this.#start('opening', this.#openMs);
-    }
+    if (state === 'closed') this.#start('opening', this.#openMs);
     const motion = this.#motion as Motion;
     const onAbort = (): void => {
       if (this.#motion === motion) this.#reverse(signal?.reason);

@@ -6,7 +6,7 @@ export interface Dome {
   readonly name: string;
   state(): DomeState;
   /**
-   * Opens; resolves once open. Rejects with a DeviceError in rain or while closing, or if a close
+   * Opens; resolves once open. Rejects with a DeviceError while closing, or if a close
    * interrupts it; aborting it closes the dome again (a dome is never left half open).
    */
   open(signal?: AbortSignal): Promise<void>;

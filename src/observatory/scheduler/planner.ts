@@ -159,6 +159,7 @@ export function planNight(input: PlanInput): PlannedBlock[] {
       end,
       altitudeDeg: altDeg,
       airmass: airmass(altDeg),
+      exposures: request.exposures,
     });
     remaining.splice(remaining.indexOf(request), 1);
     pointing = request.target;

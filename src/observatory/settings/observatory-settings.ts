@@ -34,6 +34,9 @@ function hostPort(): KeySpec<{ host: string; port: number } | undefined> {
   };
 }
 
+/** Every agent's section may name its own data folder (its store and files), else `<data_dir>/<agent>`. */
+const dataDir = { data_dir: optionalStr() };
+
 const SPEC = {
   observatory: {
     name: str('pyros-ts observatory'),
@@ -52,13 +55,18 @@ const SPEC = {
     priority: num(100, 0),
     exposures: exposures([{ filter: 'R', exposureS: 60, count: 5 }]),
     window_h: num(12, 0.1),
+    ...dataDir,
   },
   scheduler: {
     replan_every_s: num(1800, 10),
     step_s: num(300, 10),
+    ...dataDir,
   },
   majordome: {
     preempt: bool(true),
+    /** Nothing planned for longer than this: park and close until the next block (seconds). */
+    close_gap_s: num(1800, 0),
+    ...dataDir,
   },
   observation_manager: {
     slew_rate_deg_s: num(3, 0.01),
@@ -69,23 +77,38 @@ const SPEC = {
     dome_close_s: num(60, 0),
     image_size: num(512, 16, 8192),
     safety_check_s: num(10, 0.1),
+    ...dataDir,
   },
   monitoring: {
     poll_s: num(60, 0.1),
     good_after_s: num(1200, 0),
     max_wind_mps: num(15, 0),
     max_cloud_pct: num(80, 0, 100),
+    max_humidity_pct: num(90, 0, 100),
+    /** A reading older than this is no reading: unsafe (seconds). */
+    max_reading_age_s: num(300, 1),
+    /** How long a verdict holds: no newer one by then, and monitoring's silence is unsafe (seconds). */
+    verdict_valid_s: num(180, 1),
+    ...dataDir,
   },
   analyzer: {
     workers: num(1, 0, 16),
+    ...dataDir,
   },
   dashboard: {
     host: str('127.0.0.1'),
     port: num(8080, 0, 65535),
     /** Actions need it (docs/dashboard.md); else $PYROS_DASHBOARD_TOKEN; none: actions refused. */
     token: optionalStr(),
+    ...dataDir,
   },
 } as const;
+
+/** The sections of the observatory's agents (each may set `data_dir`). */
+export type AgentSection = Exclude<keyof typeof SPEC, 'observatory'>;
+
+/** Overrides `[observatory] data_dir` for this host (`pyros start --data-dir`). */
+export const DATA_DIR_ENV = 'PYROS_DATA_DIR';
 
 type Spec = typeof SPEC;
 
@@ -95,9 +118,8 @@ export type ObservatorySettings = { readonly [S in keyof Spec]: SectionValues<Sp
   readonly file: string | undefined;
   readonly paths: {
     readonly siteFile: string;
+    /** This host's data folder: `$PYROS_DATA_DIR`, else `[observatory] data_dir`. */
     readonly dataDir: string;
-    readonly database: string;
-    readonly images: string;
     readonly routineRequests: string | undefined;
     /** A scenario file, or undefined when `weather` names a built-in scenario. */
     readonly weatherFile: string | undefined;
@@ -107,10 +129,25 @@ export type ObservatorySettings = { readonly [S in keyof Spec]: SectionValues<Sp
 const BUILTIN_WEATHER = new Set(['clear', 'clouds', 'rain', 'wind', 'shower']);
 
 /**
+ * An agent's own data folder (its store, its files): its section's `data_dir`, else
+ * `<data folder>/<agent>`.
+ */
+export function agentDataDir(settings: ObservatorySettings, agent: string): string {
+  const own = (settings as unknown as Record<string, { data_dir?: string } | undefined>)[agent]?.data_dir;
+  if (own === undefined) return resolve(settings.paths.dataDir, agent);
+  const base = settings.file === undefined ? process.cwd() : dirname(settings.file);
+  return isAbsolute(own) ? own : resolve(base, own);
+}
+
+/**
  * Reads `observatory.ini`: one section per agent plus `[observatory]`; relative paths are
  * relative to the file's folder. Throws a ConfigError naming file, line, section and key.
+ * `env` gives `PYROS_DATA_DIR` (this host's data folder, relative to the current folder).
  */
-export function loadObservatorySettings(file: string): ObservatorySettings {
+export function loadObservatorySettings(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ObservatorySettings {
   const path = resolve(file);
   let text: string;
   try {
@@ -135,7 +172,9 @@ export function loadObservatorySettings(file: string): ObservatorySettings {
   ) as { [S in keyof Spec]: SectionValues<Spec[S]> };
   const base = dirname(path);
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
-  const dataDir = abs(values.observatory.data_dir);
+  const hostDir = env[DATA_DIR_ENV];
+  const dataDir =
+    hostDir !== undefined && hostDir !== '' ? resolve(hostDir) : abs(values.observatory.data_dir);
   const routine = values.observatory.routine_requests;
   const weather = values.observatory.weather;
   return {
@@ -144,8 +183,6 @@ export function loadObservatorySettings(file: string): ObservatorySettings {
     paths: {
       siteFile: abs(values.observatory.site_file),
       dataDir,
-      database: resolve(dataDir, 'observatory.db'),
-      images: resolve(dataDir, 'images'),
       routineRequests: routine === undefined ? undefined : abs(routine),
       weatherFile: BUILTIN_WEATHER.has(weather) ? undefined : abs(weather),
     },

@@ -1,13 +1,8 @@
+import type { z } from 'zod';
+import type { AlertOutcomeSchema } from '../contracts/alert-messages.js';
+
 /** What the alert manager did with a notice. */
-export type AlertOutcome =
-  | 'accepted'
-  | 'updated'
-  | 'retracted'
-  | 'test'
-  | 'no-position'
-  | 'too-old'
-  | 'not-observable'
-  | 'ignored';
+export type AlertOutcome = z.output<typeof AlertOutcomeSchema>;
 
 /** One received notice, as recorded (the same ivorn is recorded once). */
 export interface AlertRecord {

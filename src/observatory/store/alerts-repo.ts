@@ -1,5 +1,30 @@
 import type { AlertOutcome, AlertRecord } from './alert-record.js';
-import { type Db, retryBusy } from './observatory-db.js';
+import { type Db, retryBusy } from './store-db.js';
+
+/** The alert manager's table: each notice as received (its XML included), the outcome and why. */
+export const ALERTS_SQL = `
+CREATE TABLE IF NOT EXISTS alerts (
+  ivorn         TEXT PRIMARY KEY,
+  received_at   INTEGER NOT NULL,
+  source        TEXT NOT NULL,
+  role          TEXT NOT NULL,
+  mission       TEXT,
+  packet_type   INTEGER,
+  packet_name   TEXT,
+  trigger_id    TEXT,
+  event_time    INTEGER,
+  ra_deg        REAL,
+  dec_deg       REAL,
+  error_deg     REAL,
+  outcome       TEXT NOT NULL,
+  reason        TEXT NOT NULL,
+  request_id    TEXT,
+  drill         INTEGER NOT NULL DEFAULT 0,
+  xml           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_received ON alerts (received_at);
+CREATE INDEX IF NOT EXISTS alerts_request ON alerts (request_id);
+`;
 
 interface AlertRow {
   ivorn: string;
@@ -82,6 +107,14 @@ export class AlertsRepo {
   get(ivorn: string): AlertRecord | undefined {
     const row = this.db.prepare<[string], AlertRow>('SELECT * FROM alerts WHERE ivorn = ?').get(ivorn);
     return row === undefined ? undefined : toRecord(row);
+  }
+
+  /** The alerts that made or updated `requestId`. */
+  ofRequest(requestId: string): AlertRecord[] {
+    return this.db
+      .prepare<[string], AlertRow>('SELECT * FROM alerts WHERE request_id = ? ORDER BY received_at')
+      .all(requestId)
+      .map(toRecord);
   }
 
   /** Newest first. */

@@ -1,4 +1,4 @@
-import { type Db, retryBusy } from './observatory-db.js';
+import { type Db, retryBusy } from './store-db.js';
 
 /** One message between agents, as its receiver saw it. */
 export interface MessageRecord {

@@ -1,34 +1,48 @@
-import type { Equatorial } from '../astro/coordinates.js';
-import { type Db, retryBusy } from './observatory-db.js';
+import type { z } from 'zod';
+import type {
+  ImageRecordSchema,
+  ObservationRecordSchema,
+  ObservationStateSchema,
+} from '../contracts/schemas.js';
+import { type Db, retryBusy } from './store-db.js';
 
 /** What became of an observation. */
-export type ObservationState = 'running' | 'done' | 'failed' | 'aborted';
+export type ObservationState = z.output<typeof ObservationStateSchema>;
 
 /** One execution of a planned block. */
-export interface ObservationRecord {
-  readonly id: number;
-  readonly requestId: string;
-  readonly blockId: string;
-  readonly targetName: string;
-  readonly startedAt: number;
-  readonly endedAt?: number;
-  readonly state: ObservationState;
-  readonly reason?: string;
-}
+export type ObservationRecord = z.output<typeof ObservationRecordSchema>;
 
-/** One image written by an observation, with its analysis once done. */
-export interface ImageRecord {
-  readonly id: number;
-  readonly observationId: number;
-  readonly path: string;
-  readonly object: string;
-  readonly filter: string;
-  readonly exposureS: number;
-  readonly dateObs: number;
-  readonly target: Equatorial;
-  readonly analysis?: unknown;
-  readonly analyzedAt?: number;
-}
+/** One image written by an observation (its file is on the observation manager's disk). */
+export type ImageRecord = z.output<typeof ImageRecordSchema>;
+
+/** The observation manager's tables: each execution of a block, and each image it wrote. */
+export const OBSERVATIONS_SQL = `
+CREATE TABLE IF NOT EXISTS observations (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  request_id  TEXT NOT NULL,
+  block_id    TEXT NOT NULL,
+  target_name TEXT NOT NULL,
+  started_at  INTEGER NOT NULL,
+  ended_at    INTEGER,
+  state       TEXT NOT NULL,
+  reason      TEXT
+);
+CREATE INDEX IF NOT EXISTS observations_state ON observations (state);
+
+CREATE TABLE IF NOT EXISTS images (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  observation_id INTEGER NOT NULL,
+  path           TEXT NOT NULL,
+  object         TEXT NOT NULL,
+  filter         TEXT NOT NULL,
+  exposure_s     REAL NOT NULL,
+  date_obs       INTEGER NOT NULL,
+  ra_deg         REAL NOT NULL,
+  dec_deg        REAL NOT NULL,
+  bytes          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS images_observation ON images (observation_id);
+`;
 
 interface ObservationRow {
   id: number;
@@ -51,8 +65,7 @@ interface ImageRow {
   date_obs: number;
   ra_deg: number;
   dec_deg: number;
-  analysis: string | null;
-  analyzed_at: number | null;
+  bytes: number;
 }
 
 function toObservation(r: ObservationRow): ObservationRecord {
@@ -78,8 +91,7 @@ function toImage(r: ImageRow): ImageRecord {
     exposureS: r.exposure_s,
     dateObs: r.date_obs,
     target: { raDeg: r.ra_deg, decDeg: r.dec_deg },
-    ...(r.analysis === null ? {} : { analysis: JSON.parse(r.analysis) as unknown }),
-    ...(r.analyzed_at === null ? {} : { analyzedAt: r.analyzed_at }),
+    bytes: r.bytes,
   };
 }
 
@@ -114,6 +126,21 @@ export class ObservationsRepo {
       .map(toObservation);
   }
 
+  /** Newest first; only those in `state` when given. */
+  latest(limit: number, state?: ObservationState): ObservationRecord[] {
+    const rows =
+      state === undefined
+        ? this.db
+            .prepare<[number], ObservationRow>('SELECT * FROM observations ORDER BY id DESC LIMIT ?')
+            .all(limit)
+        : this.db
+            .prepare<[string, number], ObservationRow>(
+              'SELECT * FROM observations WHERE state = ? ORDER BY id DESC LIMIT ?',
+            )
+            .all(state, limit);
+    return rows.map(toObservation);
+  }
+
   all(): ObservationRecord[] {
     return this.db
       .prepare<[], ObservationRow>('SELECT * FROM observations ORDER BY id')
@@ -121,10 +148,10 @@ export class ObservationsRepo {
       .map(toObservation);
   }
 
-  addImage(i: Omit<ImageRecord, 'id' | 'analysis' | 'analyzedAt'>): number {
+  addImage(i: Omit<ImageRecord, 'id'>): number {
     const insert = this.db.prepare(
-      `INSERT INTO images (observation_id, path, object, filter, exposure_s, date_obs, ra_deg, dec_deg)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO images (observation_id, path, object, filter, exposure_s, date_obs, ra_deg, dec_deg, bytes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const info = retryBusy(() =>
       insert.run(
@@ -136,14 +163,10 @@ export class ObservationsRepo {
         i.dateObs,
         i.target.raDeg,
         i.target.decDeg,
+        i.bytes,
       ),
     );
     return Number(info.lastInsertRowid);
-  }
-
-  setAnalysis(imageId: number, analysis: unknown, at: number): void {
-    const update = this.db.prepare('UPDATE images SET analysis = ?, analyzed_at = ? WHERE id = ?');
-    retryBusy(() => update.run(JSON.stringify(analysis), at, imageId));
   }
 
   image(id: number): ImageRecord | undefined {

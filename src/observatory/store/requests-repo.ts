@@ -1,6 +1,43 @@
 import type { Equatorial } from '../astro/coordinates.js';
-import type { ExposureSpec, ObservationRequest, RequestState } from '../scheduler/request.js';
-import { type Db, retryBusy } from './observatory-db.js';
+import type { ExposureSpec, ObservationRequest, RequestRecord, RequestState } from '../scheduler/request.js';
+import { type Db, retryBusy } from './store-db.js';
+
+/**
+ * The scheduler's tables: requests (routine ones, a copy per night, and alert ones) with their
+ * state, and the outcome of each observation it was told of (so that a message delivered twice is
+ * counted once).
+ */
+export const REQUESTS_SQL = `
+CREATE TABLE IF NOT EXISTS requests (
+  id                  TEXT PRIMARY KEY,
+  kind                TEXT NOT NULL,
+  target_name         TEXT NOT NULL,
+  ra_deg              REAL NOT NULL,
+  dec_deg             REAL NOT NULL,
+  priority            REAL NOT NULL,
+  exposures           TEXT NOT NULL,
+  window_start        INTEGER,
+  window_end          INTEGER,
+  min_altitude_deg    REAL,
+  moon_separation_deg REAL,
+  created_at          INTEGER NOT NULL,
+  alert_ivorn         TEXT,
+  state               TEXT NOT NULL,
+  reason              TEXT,
+  updated_at          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_state ON requests (state);
+CREATE INDEX IF NOT EXISTS requests_alert ON requests (alert_ivorn);
+
+CREATE TABLE IF NOT EXISTS observation_outcomes (
+  observation_id INTEGER NOT NULL,
+  event          TEXT NOT NULL,
+  request_id     TEXT NOT NULL,
+  time           INTEGER NOT NULL,
+  PRIMARY KEY (observation_id, event)
+);
+CREATE INDEX IF NOT EXISTS observation_outcomes_request ON observation_outcomes (request_id, event);
+`;
 
 interface RequestRow {
   id: string;
@@ -18,6 +55,11 @@ interface RequestRow {
   alert_ivorn: string | null;
   state: RequestState;
   reason: string | null;
+  updated_at: number;
+}
+
+function toRecord(r: RequestRow): RequestRecord {
+  return { ...toRequest(r), reason: r.reason, updatedAt: r.updated_at };
 }
 
 function toRequest(r: RequestRow): ObservationRequest {
@@ -121,6 +163,51 @@ export class RequestsRepo {
       'UPDATE requests SET ra_deg = ?, dec_deg = ?, updated_at = ? WHERE id = ?',
     );
     retryBusy(() => update.run(target.raDeg, target.decDeg, now, id));
+  }
+
+  /** Requests as records (reason, updatedAt), by id, or by state, newest first. */
+  records(query: {
+    ids?: readonly string[];
+    states?: readonly RequestState[];
+    limit: number;
+  }): RequestRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.ids !== undefined) {
+      where.push(`id IN (${query.ids.map(() => '?').join(', ') || "''"})`);
+      params.push(...query.ids);
+    }
+    if (query.states !== undefined) {
+      where.push(`state IN (${query.states.map(() => '?').join(', ') || "''"})`);
+      params.push(...query.states);
+    }
+    const sql = `SELECT * FROM requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id LIMIT ?`;
+    return this.db
+      .prepare<unknown[], RequestRow>(sql)
+      .all(...params, query.limit)
+      .map(toRecord);
+  }
+
+  /**
+   * Records that observation `observationId` had `event` (started, finished, failed); false when it
+   * was recorded before (the same news delivered twice).
+   */
+  recordOutcome(observationId: number, event: string, requestId: string, time: number): boolean {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO observation_outcomes (observation_id, event, request_id, time) VALUES (?, ?, ?, ?)',
+    );
+    return retryBusy(() => insert.run(observationId, event, requestId, time)).changes === 1;
+  }
+
+  /** How many observations of `requestId` failed (not counting aborted ones). */
+  failures(requestId: string): number {
+    return (
+      this.db
+        .prepare<[string], { n: number }>(
+          "SELECT COUNT(*) AS n FROM observation_outcomes WHERE request_id = ? AND event = 'failed'",
+        )
+        .get(requestId)?.n ?? 0
+    );
   }
 
   /** The open requests of an alert (by its ivorn). */

@@ -3,10 +3,17 @@ import { z } from 'zod';
 import { parseTime } from '../clock/clock-from-env.js';
 import { SKY_CONDITIONS, type SkyCondition } from './weather-station.js';
 
-/** From `at` (ms since the epoch) on, the sky is `sky` (until the next segment). */
+/**
+ * How the simulated station itself behaves: it answers (`ok`), goes on answering its last reading
+ * with that reading's old time (`frozen`, a stale reading), or does not answer (`failed`).
+ */
+export type StationState = 'ok' | 'frozen' | 'failed';
+
+/** From `at` (ms since the epoch) on, the sky is `sky` and the station `station` (until the next segment that sets them). */
 export interface WeatherSegment {
   readonly at: number;
-  readonly sky: SkyCondition;
+  readonly sky?: SkyCondition;
+  readonly station?: StationState;
 }
 
 /** A scripted night: the sky before the first segment, then each segment's, in time order. */
@@ -45,7 +52,16 @@ const fileSchema = z
     name: z.string().optional(),
     start: z.string().optional(),
     sky: skySchema.optional(),
-    segments: z.array(z.object({ at: z.string(), sky: skySchema }).strict()),
+    segments: z.array(
+      z
+        .object({
+          at: z.string(),
+          sky: skySchema.optional(),
+          station: z.enum(['ok', 'frozen', 'failed']).optional(),
+        })
+        .strict()
+        .refine((s) => s.sky !== undefined || s.station !== undefined, 'a segment sets sky, station or both'),
+    ),
   })
   .strict();
 
@@ -53,7 +69,8 @@ const OFFSET = /^([+-])((?:\d+(?:\.\d+)?[hms])+)$/;
 
 /**
  * A scenario from its JSON form: `{ "start"?: ISO, "sky"?: condition before the first segment
- * (default clear), "segments": [{ "at": "+2h" | "+2h30m" | "+90m" | "+45s" | ISO, "sky": … }] }`.
+ * (default clear), "segments": [{ "at": "+2h" | "+2h30m" | "+90m" | "+45s" | ISO, "sky"?: …,
+ * "station"?: "ok" | "frozen" | "failed" }] }`.
  * Relative `at`s count from `start`, or from `defaultStart` when the file has none. Segments must
  * be in time order; an ISO time without a zone is UTC. Throws one line naming `where`, the field and the problem.
  */
@@ -76,7 +93,11 @@ export function parseScenario(input: unknown, where: string, defaultStart?: numb
         `weather scenario ${where}: segments.${i}.at "${segment.at}" is not after the segment before it`,
       );
     }
-    segments.push({ at, sky: segment.sky });
+    segments.push({
+      at,
+      ...(segment.sky === undefined ? {} : { sky: segment.sky }),
+      ...(segment.station === undefined ? {} : { station: segment.station }),
+    });
   });
   return { name: file.name ?? where, sky: file.sky ?? 'clear', segments };
 }
@@ -105,9 +126,23 @@ export function skyAt(scenario: WeatherScenario, time: number): SkyCondition {
   let sky = scenario.sky;
   for (const segment of scenario.segments) {
     if (segment.at > time) break;
-    sky = segment.sky;
+    sky = segment.sky ?? sky;
   }
   return sky;
+}
+
+/** The station's state at `time`, and since when it has been in it. */
+export function stationAt(scenario: WeatherScenario, time: number): { state: StationState; since: number } {
+  let state: StationState = 'ok';
+  let since = Number.NEGATIVE_INFINITY;
+  for (const segment of scenario.segments) {
+    if (segment.at > time) break;
+    if (segment.station !== undefined && segment.station !== state) {
+      state = segment.station;
+      since = segment.at;
+    }
+  }
+  return { state, since };
 }
 
 /** `+2h30m` after `start`, or an absolute ISO time. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import { hashNumbers } from '../images/seeded-random.js';
-import { skyAt, type WeatherScenario } from './weather-scenario.js';
+import { DeviceError } from './device-error.js';
+import { skyAt, stationAt, type WeatherScenario } from './weather-scenario.js';
 import type { SkyCondition, WeatherReading, WeatherStation } from './weather-station.js';
 
 /** What each condition reads like, before jitter. */
@@ -45,7 +46,10 @@ function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
 }
 
-/** A weather station that reads a scripted scenario at the clock's time. */
+/**
+ * A weather station that reads a scripted scenario at the clock's time; the scenario can also
+ * make the station freeze (its last reading, with that reading's time, again and again) or fail.
+ */
 export class WeatherSim implements WeatherStation {
   constructor(
     readonly scenario: WeatherScenario,
@@ -54,6 +58,9 @@ export class WeatherSim implements WeatherStation {
   ) {}
 
   read(): WeatherReading {
-    return readingAt(this.scenario, this.clock.now());
+    const now = this.clock.now();
+    const station = stationAt(this.scenario, now);
+    if (station.state === 'failed') throw new DeviceError(this.name, 'the weather station does not answer');
+    return readingAt(this.scenario, station.state === 'frozen' ? station.since : now);
   }
 }

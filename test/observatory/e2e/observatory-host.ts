@@ -1,18 +1,31 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import type { MessageContract, PayloadIn, ReplyOut } from '../../../src/agent/contract.js';
+import { AgentConfig } from '../../../src/config/agent-config.js';
+import { Sender } from '../../../src/sender/sender.js';
 import { freePorts, tempDir } from '../../helpers.js';
 import { SHIPPED } from '../observatory-fixture.js';
 
 const BIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
-const AGENTS = ['alert_manager', 'scheduler', 'majordome', 'observation_manager', 'monitoring', 'analyzer'];
+export const AGENTS = [
+  'alert_manager',
+  'scheduler',
+  'majordome',
+  'observation_manager',
+  'monitoring',
+  'analyzer',
+];
 
 /** What the host runs besides the six observatory agents. */
 export interface HostOptions {
   /** Adds the `dashboard` agent, serving on 127.0.0.1 on a free port, actions behind `token`. */
   readonly dashboard?: { readonly token: string };
+  /** Lines added to `[observatory]`, e.g. `weather = weather.json`. */
+  readonly observatory?: string;
+  /** The routine requests file (default: the shipped one). */
+  readonly routineRequests?: string;
 }
 
 /** One log line of the host (JSON: the host's stdout is not a terminal). */
@@ -24,25 +37,33 @@ export interface LogLine {
 
 /**
  * A whole observatory host (`pyros start`, built CLI) in a child process, on a temporary config,
- * data folder and free ports; the test reads its log and its database.
+ * data folder and free ports. The test learns what happens the way any peer does: by asking the
+ * agents (`ask`), never from the log or their stores.
  */
 export class ObservatoryHost {
   readonly dir: string;
   readonly config: string;
   readonly vtpPort: number;
-  readonly database: string;
   /** The dashboard's base URL (`http://127.0.0.1:PORT`), when the host runs one. */
   readonly dashboardUrl: string | undefined;
   readonly lines: LogLine[] = [];
+  readonly agents: readonly string[];
   #child: ChildProcess | undefined;
   #exited: Promise<number | null> = Promise.resolve(null);
+  #config: AgentConfig | undefined;
 
-  private constructor(dir: string, config: string, vtpPort: number, dashboardUrl: string | undefined) {
+  private constructor(
+    dir: string,
+    config: string,
+    vtpPort: number,
+    dashboardUrl: string | undefined,
+    agents: readonly string[],
+  ) {
     this.dir = dir;
     this.config = config;
     this.vtpPort = vtpPort;
     this.dashboardUrl = dashboardUrl;
-    this.database = join(dir, 'data', 'observatory.db');
+    this.agents = agents;
   }
 
   /** Writes the config and `observatory.ini` (`ini` appended: extra sections), without starting. */
@@ -64,21 +85,30 @@ export class ObservatoryHost {
     writeFileSync(
       join(dir, 'observatory.ini'),
       `[observatory]\nsite_file = ${join(SHIPPED, 'site.ini')}\ndata_dir = data\n` +
-        `routine_requests = ${join(SHIPPED, 'routine-requests.json')}\n` +
+        `routine_requests = ${options.routineRequests ?? join(SHIPPED, 'routine-requests.json')}\n` +
+        `${options.observatory ?? ''}\n` +
         `[alert_manager]\nvtp_port = ${vtpPort}\n${dashboard}${ini}\n`,
     );
     const url = options.dashboard === undefined ? undefined : `http://127.0.0.1:${httpPort}`;
-    return new ObservatoryHost(dir, config, vtpPort, url);
+    return new ObservatoryHost(dir, config, vtpPort, url, agents);
   }
 
-  /** Starts `pyros start --sim-start WHEN --speed N`; resolves once every agent listens. */
-  async start(when: string, speed: number): Promise<void> {
+  /** An agent's data folder on this host (its store, its files). */
+  dataDir(agent: string): string {
+    return join(this.dir, 'data', agent);
+  }
+
+  /**
+   * Starts `pyros start --sim-start WHEN --speed N` (with `apps`: only those); resolves once
+   * every agent it runs answers STATUS.
+   */
+  async start(when: string, speed: number, apps: readonly string[] = []): Promise<void> {
     const child = spawn(
       process.execPath,
-      [BIN, 'start', '--config', this.config, '--sim-start', when, '--speed', String(speed)],
+      [BIN, 'start', ...apps, '--config', this.config, '--sim-start', when, '--speed', String(speed)],
       {
         cwd: this.dir,
-        // The test reads the host's info lines, whatever this process logs.
+        // The log helps a failing test tell its story, whatever this process logs.
         env: { ...process.env, PYROS_LOG_LEVEL: 'info', PYROS_LOG_FORMAT: 'json' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -101,20 +131,64 @@ export class ObservatoryHost {
       for (const p of chunk.split('\n'))
         if (p.trim() !== '') this.lines.push({ msg: `stderr: ${p}`, level: 40 });
     });
-    await this.waitForLog(/routine requests:|plan v\d+/, 20_000);
+    const running = apps.length > 0 ? apps : this.agents;
+    await this.until(
+      async () => {
+        const up = await Promise.all(running.map((a) => this.status(a)));
+        return up.every((s) => s !== undefined);
+      },
+      20_000,
+      `every agent of the host up (${running.join(', ')})`,
+    );
   }
 
-  /** Resolves with the first log line (from `agent`, if given) matching `pattern`. */
-  async waitForLog(pattern: RegExp, timeoutMs: number, agent?: string): Promise<LogLine> {
-    const until = Date.now() + timeoutMs;
+  /** Asks an agent of this observatory a declared message (typed reply). */
+  ask<C extends MessageContract>(
+    agent: string,
+    contract: C,
+    payload?: PayloadIn<C>,
+    timeout = 5000,
+  ): Promise<ReplyOut<C>> {
+    this.#config ??= AgentConfig.load(this.config);
+    return Sender.request(agent, contract, payload as PayloadIn<C>, { config: this.#config, timeout });
+  }
+
+  /** Sends a plain message (SHUTDOWN, say) to an agent of this observatory; resolves once accepted. */
+  send(agent: string, message: string, payload?: unknown): Promise<void> {
+    this.#config ??= AgentConfig.load(this.config);
+    return Sender.sendTo(agent, message, payload, { config: this.#config });
+  }
+
+  /** The agent's STATUS, or undefined when it does not answer. */
+  async status(agent: string): Promise<unknown> {
+    this.#config ??= AgentConfig.load(this.config);
+    return Sender.request(agent, 'STATUS', undefined, { config: this.#config, timeout: 500 }).catch(
+      () => undefined,
+    );
+  }
+
+  /** The simulated time now, from the host's saved clock (start, speed and anchor). */
+  simNow(): number {
+    const s = JSON.parse(readFileSync(join(this.dir, 'data', 'sim-session.json'), 'utf8')) as {
+      start: number;
+      speed: number;
+      anchor: number;
+    };
+    return s.start + (Date.now() - s.anchor) * s.speed;
+  }
+
+  /** Resolves with the first truthy value of `check` (asked every 50 ms); rejects after `timeoutMs` with the log's tail. */
+  async until<T>(
+    check: () => Promise<T | undefined | false> | T | undefined | false,
+    timeoutMs: number,
+    what: string,
+  ): Promise<T> {
+    const end = Date.now() + timeoutMs;
     for (;;) {
-      const line = this.lines.find((l) => pattern.test(l.msg) && (agent === undefined || l.agent === agent));
-      if (line !== undefined) return line;
-      if (Date.now() > until) {
-        throw new Error(
-          `no log line matching ${pattern} within ${timeoutMs} ms; last lines:\n${this.tail(15)}`,
-        );
-      }
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      if (Date.now() > end)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last lines:\n${this.tail(25)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -127,20 +201,12 @@ export class ObservatoryHost {
       .join('\n');
   }
 
-  /** Runs a read-only query on the observatory database. */
-  query<T>(sql: string, ...params: unknown[]): T[] {
-    const db = new Database(this.database, { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare(sql).all(...params) as T[];
-    } finally {
-      db.close();
-    }
-  }
-
   /** Sends `signal` and waits for the host to exit; returns its exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     this.#child?.kill(signal);
-    return this.#exited;
+    const code = await this.#exited;
+    Sender.closeAll();
+    return code;
   }
 
   dispose(): void {

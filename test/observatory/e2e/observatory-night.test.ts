@@ -1,8 +1,11 @@
+// A whole simulated night on one host: everything the test knows it asked of the agents that own
+// it (observations and images of the observation manager, requests of the scheduler, alerts of the
+// alert manager, analyses of the analyzer), as any peer would.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { readFits } from '../../../src/observatory/images/fits-reader.js';
-import { waitFor } from '../../helpers.js';
+import { Msg } from '../../../src/observatory/messages.js';
 import { swiftAlert, TEST_NOTICE, zenith } from './alert-samples.js';
 import { ObservatoryHost } from './observatory-host.js';
 import { publishVoEvent } from './vtp-publish.js';
@@ -10,16 +13,7 @@ import { publishVoEvent } from './vtp-publish.js';
 const START = '2026-11-29T17:10:00Z';
 const SPEED = 600;
 const CALERN = { lat: 43.7523, lon: 6.9219 };
-
-interface Observation {
-  id: number;
-  request_id: string;
-  target_name: string;
-  started_at: number;
-  ended_at: number | null;
-  state: string;
-  reason: string | null;
-}
+const OM = 'observation_manager';
 
 describe('a simulated night, end to end (host, agents, devices, tasks)', { timeout: 120_000 }, () => {
   let host: ObservatoryHost;
@@ -32,103 +26,106 @@ describe('a simulated night, end to end (host, agents, devices, tasks)', { timeo
     host.dispose();
   });
 
+  const observations = async () => (await host.ask(OM, Msg.OBSERVATIONS, { limit: 1000 })).observations;
+
   it('observes the routine requests in plan order', async () => {
-    await host.waitForLog(/observation 2 of .* finished/, 30_000, 'observation_manager');
-    const done = host.query<Observation>("SELECT * FROM observations WHERE state = 'done' ORDER BY id");
-    assert.ok(done.length >= 2);
-    const requests = host.query<{ kind: string }>(
-      'SELECT kind FROM requests WHERE id IN (SELECT request_id FROM observations)',
+    const done = await host.until(
+      async () => {
+        const d = (await observations()).filter((o) => o.state === 'done');
+        return d.length >= 2 && d;
+      },
+      30_000,
+      'two observations done',
     );
-    assert.ok(requests.every((r) => r.kind === 'routine'));
+    const { requests } = await host.ask('scheduler', Msg.REQUESTS, { ids: done.map((o) => o.requestId) });
+    assert.equal(requests.length, done.length);
+    assert.ok(
+      requests.every((r) => r.kind === 'routine' && r.state === 'done'),
+      JSON.stringify(requests),
+    );
   });
 
   it('an injected Swift BAT alert preempts the running routine block and is observed first', async () => {
-    // Wait for a routine block to be running, then publish an alert at the zenith, over VTP.
-    const before = host.lines.length;
-    const started = await waitForNew(host, before, /^started /, 'majordome');
-    assert.doesNotMatch(started.msg, /GRB/);
-    const now = simNow(host);
+    const routine = await host.until(
+      async () => {
+        const { observing } = await host.ask(OM, Msg.DEVICES);
+        return observing !== null && observing.block.kind === 'routine' && observing;
+      },
+      30_000,
+      'a routine block running',
+    );
+    const now = host.simNow();
     const { ra, dec } = zenith(now, CALERN.lat, CALERN.lon);
     const answer = await publishVoEvent(
       host.vtpPort,
       swiftAlert({ ivorn: 'ivo://test/e2e#GRB-1', triggerId: '900001', ra, dec, time: now }),
     );
     assert.equal(answer, 'ack', host.tail(20));
-    await host.waitForLog(/preempting .* for alert/, 20_000, 'majordome');
-    const finished = await host.waitForLog(
-      /observation \d+ of GRB 120907 finished/,
+    const alertObs = await host.until(
+      async () =>
+        (await observations()).find(
+          (o) => o.requestId.startsWith('alert-swift-900001') && o.state === 'done',
+        ),
       30_000,
-      'observation_manager',
+      'the alert observed',
     );
-    assert.ok(finished);
-    const obs = host.query<Observation>('SELECT * FROM observations ORDER BY id');
-    const alertObs = obs.find((o) => o.request_id.startsWith('alert-swift-900001'));
-    assert.ok(alertObs !== undefined, 'the alert was observed');
-    const preempted = obs.find((o) => o.state === 'aborted' && /preempted by alert/.test(o.reason ?? ''));
-    assert.ok(preempted !== undefined, `a routine observation was preempted: ${JSON.stringify(obs)}`);
-    assert.equal(alertObs.id, preempted.id + 1, 'the alert ran right after the preempted block');
+    const preempted = (await observations()).find((o) => o.id === routine.observationId);
+    assert.equal(preempted?.state, 'aborted');
+    assert.match(preempted?.reason ?? '', /preempted by alert/);
+    assert.equal(alertObs.id, routine.observationId + 1, 'the alert ran right after the preempted block');
+    const { requests } = await host.ask('scheduler', Msg.REQUESTS, {
+      ids: [alertObs.requestId, routine.block.requestId],
+    });
+    const byId = new Map(requests.map((r) => [r.id, r.state]));
+    assert.equal(byId.get(alertObs.requestId), 'done');
+    assert.ok(
+      ['pending', 'scheduled', 'observing', 'done'].includes(byId.get(routine.block.requestId) ?? ''),
+      'the preempted request is planned again',
+    );
   });
 
-  it('writes valid FITS images with the right header, and stores their analysis', async () => {
-    const images = host.query<{
-      id: number;
-      path: string;
-      object: string;
-      filter: string;
-      exposure_s: number;
-      date_obs: number;
-      ra_deg: number;
-      dec_deg: number;
-    }>('SELECT * FROM images ORDER BY id');
+  it('writes valid FITS images with the right header, and the analyzer has their analysis', async () => {
+    const { images } = await host.ask(OM, Msg.IMAGES, { limit: 500 });
     assert.ok(images.length >= 5, `${images.length} images`);
     for (const image of [images[0], images[images.length - 1]]) {
       if (image === undefined) continue;
+      // The test reads the observation manager's files as an operator at its computer would.
       const verify = spawnSync('fitsverify', ['-q', image.path], { encoding: 'utf8' });
       assert.equal(verify.error, undefined, 'fitsverify must be installed (apt-get install fitsverify)');
       assert.match(verify.stdout, /verification OK/, verify.stdout);
       const fits = await readFits(image.path);
       assert.equal(fits.header.OBJECT, image.object);
       assert.equal(fits.header.FILTER, image.filter);
-      assert.equal(fits.header.EXPTIME, image.exposure_s);
-      assert.equal(Date.parse(`${String(fits.header['DATE-OBS'])}Z`), image.date_obs);
-      assert.ok(Math.abs(Number(fits.header.RA) - image.ra_deg) < 1e-6);
-      assert.ok(Math.abs(Number(fits.header.DEC) - image.dec_deg) < 1e-6);
+      assert.equal(fits.header.EXPTIME, image.exposureS);
+      assert.equal(Date.parse(`${String(fits.header['DATE-OBS'])}Z`), image.dateObs);
+      assert.ok(Math.abs(Number(fits.header.RA) - image.target.raDeg) < 1e-6);
+      assert.ok(Math.abs(Number(fits.header.DEC) - image.target.decDeg) < 1e-6);
       assert.equal(typeof fits.header.TELESCOP, 'string');
     }
-    await waitFor(
-      () => {
-        const [row] = host.query<{ n: number; analyzed: number }>(
-          'SELECT COUNT(*) AS n, COUNT(analysis) AS analyzed FROM images WHERE id <= ?',
-          images.length,
-        );
-        return row !== undefined && row.analyzed === row.n;
+    const imageIds = images.map((i) => i.id);
+    const analyses = await host.until(
+      async () => {
+        const { analyses } = await host.ask('analyzer', Msg.ANALYSES, { imageIds });
+        return analyses.length === imageIds.length && analyses.every((a) => a.state === 'done') && analyses;
       },
       30_000,
       'every image analysed',
     );
-    const [first] = host.query<{ analysis: string }>(
-      'SELECT analysis FROM images WHERE id = ?',
-      images[0]?.id,
-    );
-    const analysis = JSON.parse(first?.analysis ?? '{}') as {
-      background: number;
-      noise: number;
-      sourceCount: number;
-    };
+    const first = analyses[0]?.analysis;
     assert.ok(
-      analysis.background > 0 && analysis.noise > 0 && analysis.sourceCount >= 0,
-      JSON.stringify(analysis),
+      first !== null && first !== undefined && first.background > 0 && first.noise > 0,
+      JSON.stringify(first),
     );
   });
 
   it('records a test notice without observing it, and a retraction cancels a pending alert', async () => {
     assert.equal(await publishVoEvent(host.vtpPort, TEST_NOTICE), 'ack');
-    const [test] = host.query<{ outcome: string; request_id: string | null }>(
-      "SELECT outcome, request_id FROM alerts WHERE role = 'test'",
-    );
-    assert.deepEqual(test, { outcome: 'test', request_id: null });
+    const { alerts } = await host.ask('alert_manager', Msg.ALERTS, { limit: 50 });
+    const test = alerts.find((a) => a.role === 'test');
+    assert.equal(test?.outcome, 'test');
+    assert.equal(test?.requestId, null);
     // An alert far in the south never rises here: it stays pending until its retraction.
-    const now = simNow(host);
+    const now = host.simNow();
     const south = swiftAlert({
       ivorn: 'ivo://test/e2e#GRB-2',
       triggerId: '900002',
@@ -146,29 +143,18 @@ describe('a simulated night, end to end (host, agents, devices, tasks)', { timeo
       cites: { ivorn: 'ivo://test/e2e#GRB-2', kind: 'retraction' },
     });
     assert.equal(await publishVoEvent(host.vtpPort, retraction), 'ack');
-    const [request] = host.query<{ state: string; reason: string }>(
-      "SELECT state, reason FROM requests WHERE alert_ivorn = 'ivo://test/e2e#GRB-2'",
+    const request = await host.until(
+      async () => {
+        const { requests } = await host.ask('scheduler', Msg.REQUESTS, { ids: ['alert-swift-900002'] });
+        return requests[0]?.state === 'cancelled' && requests[0];
+      },
+      10_000,
+      'the retracted alert cancelled',
     );
-    assert.equal(request?.state, 'cancelled');
-    assert.match(request?.reason ?? '', /retracted by ivo:\/\/test\/e2e#GRB-2-retracted/);
-    const observed = host.query('SELECT 1 FROM observations WHERE request_id LIKE ?', 'alert-swift-900002%');
-    assert.equal(observed.length, 0);
+    assert.match(request.reason ?? '', /retracted by ivo:\/\/test\/e2e#GRB-2-retracted/);
+    assert.equal(
+      (await observations()).filter((o) => o.requestId.startsWith('alert-swift-900002')).length,
+      0,
+    );
   });
 });
-
-/** The simulated time now, from the saved clock (the host saves it every 500 ms) and the speed. */
-function simNow(host: ObservatoryHost): number {
-  const [row] = host.query<{ value: string }>("SELECT value FROM settings WHERE key = 'clock.simulated'");
-  const saved = JSON.parse(row?.value ?? '{}') as { now: number };
-  return saved.now;
-}
-
-async function waitForNew(host: ObservatoryHost, from: number, pattern: RegExp, agent: string) {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const line = host.lines.slice(from).find((l) => l.agent === agent && pattern.test(l.msg));
-    if (line !== undefined) return line;
-    if (Date.now() > until) throw new Error(`no new ${pattern}: ${host.tail(10)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

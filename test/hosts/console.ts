@@ -67,8 +67,13 @@ export class Console {
   }
 
   /** Publishes a VOEvent to a VTP port; resolves with the answer's role (`ack`, `nak`). */
-  publish(host: string, port: number, xml: string): Promise<string> {
-    return this.#call({ op: 'publish', host, port, xml }) as Promise<string>;
+  async publish(host: string, port: number, xml: string): Promise<string> {
+    return (await this.publishTimed(host, port, xml)).role;
+  }
+
+  /** The same, with when it was sent (ms, this machine's clock, as the hosts' log lines). */
+  publishTimed(host: string, port: number, xml: string): Promise<{ role: string; sentAt: number }> {
+    return this.#call({ op: 'publish', host, port, xml }) as Promise<{ role: string; sentAt: number }>;
   }
 
   /** GETs a URL from the host (the dashboard's API). */

@@ -4,7 +4,7 @@
 // Usage: node --import tsx probe.ts CONFIG; JSON lines in on stdin, one answer line each on stdout:
 //   {"id":1,"op":"ask","agent":"majordome","message":"Execution","payload":{}} → {"id":1,"ok":true,"value":…}
 //   {"id":2,"op":"send","agent":"scheduler","message":"SHUTDOWN"}
-//   {"id":3,"op":"publish","host":"10.1.2.1","port":8098,"xml":"<?xml …"} → value: the answer's role
+//   {"id":3,"op":"publish","host":"10.1.2.1","port":8098,"xml":"<?xml …"} → value: { role, sentAt }
 //   {"id":4,"op":"http","url":"http://10.1.2.3:8080/api/images","token":"…"} → value: { status, body }
 import { createInterface } from 'node:readline';
 import { AgentConfig } from '../../src/config/agent-config.js';
@@ -20,17 +20,24 @@ Sender.configure({
 });
 
 type Command =
-  | { id: number; op: 'ask' | 'send'; agent: string; message: string; payload?: unknown; timeout?: number }
+  | { id: number; op: 'ask'; agent: string; message: string; payload?: unknown; timeout?: number }
+  | { id: number; op: 'send'; agent: string; message: string; payload?: unknown; timeout?: number }
   | { id: number; op: 'publish'; host: string; port: number; xml: string }
   | { id: number; op: 'http'; url: string; token?: string };
 
 async function run(c: Command): Promise<unknown> {
-  if (c.op === 'ask')
-    return Sender.request(c.agent, c.message, c.payload, { config, timeout: c.timeout ?? 5000 });
-  if (c.op === 'send')
-    return Sender.sendTo(c.agent, c.message, c.payload, { config, timeout: c.timeout ?? 5000 });
-  if (c.op === 'publish')
-    return (await publishVoEvent({ host: c.host, port: c.port, xml: c.xml, timeoutMs: 10_000 })).role;
+  if (c.op === 'ask' || c.op === 'send') {
+    const options = { config, timeout: c.timeout ?? 5000 };
+    return c.op === 'ask'
+      ? Sender.request(c.agent, c.message, c.payload, options)
+      : Sender.sendTo(c.agent, c.message, c.payload, options);
+  }
+  if (c.op === 'publish') {
+    // When it left, by this machine's clock (the same in every namespace): what bench/alerts times from.
+    const sentAt = Date.now();
+    const { role } = await publishVoEvent({ host: c.host, port: c.port, xml: c.xml, timeoutMs: 10_000 });
+    return { role, sentAt };
+  }
   const response = await fetch(c.url, {
     headers: c.token === undefined ? {} : { authorization: `Bearer ${c.token}` },
   });

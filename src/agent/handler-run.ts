@@ -55,7 +55,13 @@ export function reportFailure(
     return;
   }
   counters.failed++;
-  log.error({ err: e }, `handler for "${msg.message}" from ${msg.from} failed: ${e.message}`);
+  // An error that says the sender's input was bad (it has `badInput: true`) is one warning line:
+  // a peer sending garbage must not fill the log with stacks.
+  if ((e as { badInput?: unknown }).badInput === true) {
+    log.warn(`refused "${msg.message}" from ${msg.from}: ${e.message.split('\n')[0]?.slice(0, 300)}`);
+  } else {
+    log.error({ err: e }, `handler for "${msg.message}" from ${msg.from} failed: ${e.message}`);
+  }
   respond?.({
     status: ReplyStatus.HANDLER_ERROR,
     value: { name: e.name, message: e.message, stack: e.stack },

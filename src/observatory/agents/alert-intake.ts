@@ -154,7 +154,8 @@ export class AlertIntake {
         },
       };
     }
-    const target = { raDeg: event.position.raDeg, decDeg: event.position.decDeg };
+    // RA 360 is RA 0: the request's schema wants [0, 360).
+    const target = { raDeg: normalRa(event.position.raDeg), decDeg: event.position.decDeg };
     const followed = drill ? undefined : this.followedRequest(event);
     if (followed !== undefined) {
       return {
@@ -170,7 +171,10 @@ export class AlertIntake {
     const request: ObservationRequest = {
       id: `alert-${(event.mission ?? 'voevent').toLowerCase()}-${event.triggerId ?? hashOf(ivorn)}${drill ? `-drill-${now}` : ''}`,
       kind: 'alert',
-      targetName: event.inferenceName ?? `${event.mission ?? 'alert'} ${event.triggerId ?? ''}`.trim(),
+      // Held to the request's limit: a notice with a long name is still observed.
+      targetName: (
+        event.inferenceName ?? `${event.mission ?? 'alert'} ${event.triggerId ?? ''}`.trim()
+      ).slice(0, 200),
       target,
       priority: s.priority,
       exposures: s.exposures,
@@ -206,6 +210,13 @@ export class AlertIntake {
     const alert = this.alerts.get(ivorn);
     return alert?.requestId === undefined ? [] : [alert.requestId];
   }
+}
+
+/** RA in [0, 360): a value already in range is kept exactly (no float round trip). */
+function normalRa(ra: number): number {
+  if (ra >= 0 && ra < 360) return ra;
+  const r = ra % 360;
+  return r < 0 ? r + 360 : r;
 }
 
 function fmt(deg: number): string {

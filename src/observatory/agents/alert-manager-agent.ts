@@ -72,13 +72,9 @@ export class AlertManagerAgent extends ObservatoryAgent {
 
   /** Records and decides; the scheduler's news goes in the outbox in the same transaction. Throws (nak) on a bad notice. */
   receive(input: IntakeInput): IntakeResult & { summary: string } {
-    let result: IntakeResult;
-    try {
-      result = this.#intake.ingest(input, (news) => this.#tell(news));
-    } catch (err) {
-      this.log.warn(`refused a notice from ${input.source}: ${(err as Error).message}`);
-      throw err;
-    }
+    // A notice that is not a usable VOEvent throws a VoEventError: refused (nak, error reply) and
+    // logged in one line by the agent's handler run.
+    const result = this.#intake.ingest(input, (news) => this.#tell(news));
     const summary = `${result.outcome}: ${result.reason} (${result.ivorn})`;
     this.log.info(`alert from ${input.source}: ${summary}`);
     return { ...result, summary };

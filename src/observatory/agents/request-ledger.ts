@@ -16,7 +16,8 @@ interface ObservationNews {
 /**
  * The scheduler's book of request states, moved by what it hears: an observation started,
  * finished or failed (each recorded once by observation id, so news delivered twice moves
- * nothing twice), a follow-up's new position, a retraction.
+ * nothing twice), a follow-up's new position, a retraction. Its owner runs each call in one store
+ * transaction, so that news is never recorded without being applied.
  */
 export class RequestLedger {
   constructor(

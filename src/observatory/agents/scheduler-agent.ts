@@ -44,23 +44,29 @@ export class SchedulerAgent extends ObservatoryAgent {
       return { requestId: request.id, created };
     });
     this.onMessage(Msg.ALERT_UPDATED, async ({ requestId, target }) => {
-      const updated = this.#ledger.retarget(requestId, target, this.ctx.clock.now());
+      const updated = this.store.transaction(() =>
+        this.#ledger.retarget(requestId, target, this.ctx.clock.now()),
+      );
       if (updated) await this.replan();
       return { updated, state: this.#requests.get(requestId)?.state ?? null };
     });
     this.onMessage(Msg.ALERT_RETRACTED, async ({ ivorn, requestIds }) => {
-      const cancelled = this.#ledger.cancel(requestIds, `retracted by ${ivorn}`, this.ctx.clock.now());
+      const cancelled = this.store.transaction(() =>
+        this.#ledger.cancel(requestIds, `retracted by ${ivorn}`, this.ctx.clock.now()),
+      );
       if (cancelled.length > 0) await this.replan();
       return { cancelled };
     });
+    // Each piece of news is recorded (by observation id) and applied in one transaction: a crash
+    // between the two would leave it recorded, so that its resend is ignored, but never applied.
     this.onMessage(Msg.OBS_STARTED, (p) => {
-      this.#ledger.started(p);
+      this.store.transaction(() => this.#ledger.started(p));
     });
     this.onMessage(Msg.OBS_FINISHED, (p) => {
-      if (this.#ledger.finished(p)) this.replanSoon();
+      if (this.store.transaction(() => this.#ledger.finished(p))) this.replanSoon();
     });
     this.onMessage(Msg.OBS_FAILED, (p) => {
-      if (this.#ledger.failed(p)) this.replanSoon();
+      if (this.store.transaction(() => this.#ledger.failed(p))) this.replanSoon();
     });
     this.onMessage(Msg.REPLAN, () =>
       this.replan().then((plan) => ({ version: plan.version, blocks: plan.blocks.length })),

@@ -210,7 +210,7 @@ export class RequestsRepo {
     );
   }
 
-  /** The open requests of an alert (by its ivorn). */
+  /** The requests made from an alert (by its ivorn), whatever their state. */
   ofAlert(ivorn: string): ObservationRequest[] {
     return this.db
       .prepare<[string], RequestRow>('SELECT * FROM requests WHERE alert_ivorn = ?')

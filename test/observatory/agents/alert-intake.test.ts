@@ -1,111 +1,330 @@
+// The alert manager's decisions, apart from the network: the real VOEvent samples (and variants of
+// the Swift one: its follow-ups and retractions), what is recorded in its store, and what the
+// scheduler is to be told, committed together.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { AlertIntake } from '../../../src/observatory/agents/alert-intake.js';
-import { SimClock } from '../../../src/observatory/clock/sim-clock.js';
+import { AlertIntake, type SchedulerNews } from '../../../src/observatory/agents/alert-intake.js';
+import { VoEventError } from '../../../src/observatory/alerts/voevent.js';
+import type { Clock } from '../../../src/observatory/clock/clock.js';
+import { AgentStore } from '../../../src/observatory/store/agent-store.js';
+import { ALERTS_SQL, AlertsRepo } from '../../../src/observatory/store/alerts-repo.js';
 import { type TempObservatory, tempObservatory, VOEVENTS } from '../observatory-fixture.js';
 
 const swift = readFileSync(join(VOEVENTS, 'swift_bat_grb_pos_61_GRB120907A_observation.xml'), 'utf8');
 const swiftTest = readFileSync(join(VOEVENTS, 'swift_bat_grb_pos_test_82_role-test.xml'), 'utf8');
 const fermi = readFileSync(join(VOEVENTS, 'fermi_gbm_alert_110_no-position.xml'), 'utf8');
 const SWIFT_IVORN = 'ivo://nasa.gsfc.gcn/SWIFT#BAT_GRB_Pos_532871-729';
-/** The Swift notice's event time plus a minute: what the observatory's clock reads in these tests. */
+const SWIFT_REQUEST = 'alert-swift-532871';
+/** The Swift notice's event time plus a minute. */
 const SOON_AFTER = Date.parse('2012-09-07T00:25:23Z');
 
-/** The Swift notice under another ivorn, citing the first one, at another position. */
-function citing(kind: 'followup' | 'retraction', ivorn: string, ra = 74.75, dec = -9.32): string {
-  return swift
-    .replace(`ivorn="${SWIFT_IVORN}"`, `ivorn="${ivorn}"`)
-    .replace(/<C1>[^<]*<\/C1>/, `<C1>${ra}</C1>`)
-    .replace(/<C2>[^<]*<\/C2>/, `<C2>${dec}</C2>`)
-    .replace('<Why', `<Citations><EventIVORN cite="${kind}">${SWIFT_IVORN}</EventIVORN></Citations>\n<Why`);
+/** The Swift notice under another ivorn (and trigger), at another position, citing an earlier notice. */
+function swiftVariant(o: {
+  ivorn: string;
+  ra?: number;
+  dec?: number;
+  triggerId?: string;
+  cites?: { kind: 'followup' | 'supersedes' | 'retraction'; ivorn: string };
+}): string {
+  let xml = swift
+    .replace(`ivorn="${SWIFT_IVORN}"`, `ivorn="${o.ivorn}"`)
+    .replace(/<C1>[^<]*<\/C1>/, `<C1>${o.ra ?? 74.7412}</C1>`)
+    .replace(/<C2>[^<]*<\/C2>/, `<C2>${o.dec ?? -9.3137}</C2>`);
+  if (o.triggerId !== undefined) {
+    xml = xml.replace(
+      /name="TrigID" dataType="string" value="[^"]*"/,
+      `name="TrigID" dataType="string" value="${o.triggerId}"`,
+    );
+  }
+  if (o.cites !== undefined) {
+    xml = xml.replace(
+      '<Why',
+      `<Citations><EventIVORN cite="${o.cites.kind}">${o.cites.ivorn}</EventIVORN></Citations>\n<Why`,
+    );
+  }
+  return xml;
+}
+
+/** A clock the test moves by hand. */
+class ManualClock implements Clock {
+  readonly speed = 1;
+  readonly simulated = true;
+  constructor(public time: number) {}
+  now(): number {
+    return this.time;
+  }
+  sleep(): Promise<void> {
+    return Promise.resolve();
+  }
+  at(): () => void {
+    return () => {};
+  }
 }
 
 describe('AlertIntake', () => {
   let obs: TempObservatory | undefined;
-  afterEach(() => obs?.dispose());
-  const open = (ini = '', at = SOON_AFTER) => {
-    obs = tempObservatory(ini, new SimClock(at, 1));
-    return { intake: new AlertIntake(obs.ctx), ctx: obs.ctx };
-  };
+  let store: AgentStore | undefined;
+  afterEach(() => {
+    store?.close();
+    store = undefined;
+    obs?.dispose();
+    obs = undefined;
+  });
 
-  it('turns a fresh Swift BAT position into an urgent request, recorded with the notice', () => {
-    const { intake, ctx } = open();
-    const result = intake.ingest({ xml: swift, source: 'cli' });
+  /** An intake on its own store, at `at`, with `ini` appended to the settings; `told` collects the scheduler's news. */
+  function open(ini = '', at = SOON_AFTER) {
+    const clock = new ManualClock(at);
+    obs = tempObservatory(ini, clock);
+    const own = AgentStore.open(join(obs.dataDir('alert_manager'), 'alert_manager.db'), {
+      version: 1,
+      sql: ALERTS_SQL,
+    });
+    store = own;
+    const alerts = new AlertsRepo(own.db);
+    const intake = new AlertIntake(own, alerts, obs.ctx.settings, clock);
+    const told: SchedulerNews[] = [];
+    const ingest = (xml: string, extra: { drill?: boolean; source?: string } = {}) =>
+      intake.ingest({ xml, source: extra.source ?? 'cli', ...(extra.drill ? { drill: true } : {}) }, (n) =>
+        told.push(n),
+      );
+    return { intake, alerts, told, clock, ingest };
+  }
+
+  it('a fresh Swift BAT position: an urgent request for the scheduler, recorded with the notice', () => {
+    const { ingest, alerts, told } = open();
+    const result = ingest(swift, { source: 'vtp-receiver 127.0.0.1:5000' });
     assert.equal(result.outcome, 'accepted', result.reason);
-    assert.equal(result.replan, true);
-    const request = ctx.requests.get(result.requestId ?? '');
-    assert.equal(request?.kind, 'alert');
-    assert.equal(request?.priority, 100);
-    assert.equal(request?.targetName, 'GRB 120907');
-    assert.ok(Math.abs((request?.target.raDeg ?? 0) - 74.7412) < 1e-6);
-    assert.ok(Math.abs((request?.target.decDeg ?? 0) + 9.3137) < 1e-6);
-    const alert = ctx.alerts.get(SWIFT_IVORN);
+    assert.equal(result.ivorn, SWIFT_IVORN);
+    assert.equal(result.requestId, SWIFT_REQUEST);
+    assert.equal(told.length, 1);
+    const news = told[0];
+    assert.equal(news?.kind, 'new');
+    if (news?.kind !== 'new') return;
+    assert.equal(news.payload.ivorn, SWIFT_IVORN);
+    assert.deepEqual(news.payload.request, {
+      id: SWIFT_REQUEST,
+      kind: 'alert',
+      targetName: 'GRB 120907',
+      target: { raDeg: 74.7412, decDeg: -9.3137 },
+      priority: 100,
+      exposures: [{ filter: 'R', exposureS: 60, count: 5 }],
+      window: { start: SOON_AFTER, end: SOON_AFTER + 12 * 3_600_000 },
+      createdAt: Date.parse('2012-09-07T00:24:23.080Z'),
+      alertIvorn: SWIFT_IVORN,
+      state: 'pending',
+    });
+    const alert = alerts.get(SWIFT_IVORN);
     assert.equal(alert?.outcome, 'accepted');
+    assert.equal(alert?.requestId, SWIFT_REQUEST);
     assert.equal(alert?.xml, swift);
     assert.equal(alert?.packetType, 61);
+    assert.equal(alert?.mission, 'Swift');
+    assert.equal(alert?.triggerId, '532871');
+    assert.equal(alert?.source, 'vtp-receiver 127.0.0.1:5000');
+    assert.equal(alert?.receivedAt, SOON_AFTER);
+    assert.equal(alert?.drill, false);
   });
 
-  it('records the same ivorn once', () => {
-    const { intake, ctx } = open();
-    intake.ingest({ xml: swift, source: 'cli' });
-    const again = intake.ingest({ xml: swift, source: 'vtp' });
+  it('the settings make the request: priority, exposures, window', () => {
+    const { ingest, told } = open(
+      '[alert_manager]\npriority = 250\nexposures = V:30x2, R:45x1\nwindow_h = 2\n',
+    );
+    ingest(swift);
+    const news = told[0];
+    assert.equal(news?.kind, 'new');
+    if (news?.kind !== 'new') return;
+    assert.equal(news.payload.request.priority, 250);
+    assert.deepEqual(news.payload.request.exposures, [
+      { filter: 'V', exposureS: 30, count: 2 },
+      { filter: 'R', exposureS: 45, count: 1 },
+    ]);
+    assert.deepEqual(news.payload.request.window, { start: SOON_AFTER, end: SOON_AFTER + 2 * 3_600_000 });
+  });
+
+  it('records the same ivorn once: the repeat is a duplicate, recorded nowhere, told no one', () => {
+    const { ingest, alerts, told, clock } = open();
+    ingest(swift);
+    clock.time += 5000;
+    const again = ingest(swift, { source: 'vtp-subscriber 127.0.0.1:8099' });
     assert.equal(again.outcome, 'duplicate');
-    assert.equal(again.replan, false);
-    assert.equal(ctx.requests.all().length, 1);
+    assert.equal(again.ivorn, SWIFT_IVORN);
+    assert.equal(again.requestId, undefined);
+    assert.equal(told.length, 1);
+    assert.equal(alerts.latest().length, 1);
+    assert.equal(alerts.get(SWIFT_IVORN)?.source, 'cli', 'the first record stays');
   });
 
-  it('records a test notice without observing it, unless the settings say so', () => {
-    const { intake, ctx } = open('', Date.parse('2026-04-12T20:21:00Z'));
-    const result = intake.ingest({ xml: swiftTest, source: 'cli' });
+  it('records a test notice without observing it, unless observe_test says so', () => {
+    const at = Date.parse('2026-04-12T20:21:00Z');
+    const first = open('', at);
+    const result = first.ingest(swiftTest);
     assert.equal(result.outcome, 'test');
-    assert.equal(ctx.requests.all().length, 0);
+    assert.equal(result.requestId, undefined);
+    assert.deepEqual(first.told, []);
+    assert.equal(first.alerts.get(result.ivorn)?.outcome, 'test');
+    store?.close();
     obs?.dispose();
-    const observed = open('[alert_manager]\nobserve_test = yes\n', Date.parse('2026-04-12T20:21:00Z'));
-    assert.equal(observed.intake.ingest({ xml: swiftTest, source: 'cli' }).outcome, 'accepted');
+    const observed = open('[alert_manager]\nobserve_test = yes\n', at);
+    const accepted = observed.ingest(swiftTest);
+    assert.equal(accepted.outcome, 'accepted', accepted.reason);
+    assert.equal(observed.told[0]?.kind, 'new');
   });
 
-  it('records a Fermi GBM alert without a position and does not observe it', () => {
-    const { intake, ctx } = open('', Date.parse('2026-05-04T19:07:30Z'));
-    const result = intake.ingest({ xml: fermi, source: 'cli' });
+  it('records a Fermi GBM alert without a position, and does not observe it', () => {
+    const { ingest, alerts, told } = open('', Date.parse('2026-05-04T19:07:30Z'));
+    const result = ingest(fermi);
     assert.equal(result.outcome, 'no-position');
-    assert.match(result.reason, /no usable position/);
-    assert.equal(ctx.requests.all().length, 0);
+    assert.deepEqual(told, []);
+    const alert = alerts.get(result.ivorn);
+    assert.equal(alert?.outcome, 'no-position');
+    assert.equal(alert?.mission, 'Fermi');
+    assert.equal(alert?.raDeg, undefined);
   });
 
-  it('does not observe an old notice, except as a drill, which is a new alert each time', () => {
-    const { intake, ctx } = open('', Date.parse('2026-11-29T20:00:00Z'));
-    const old = intake.ingest({ xml: swift, source: 'cli' });
+  it('does not observe an old notice; a drill is a new alert each time, issued now', () => {
+    const { ingest, alerts, told, clock } = open('', Date.parse('2026-11-29T20:00:00Z'));
+    const old = ingest(swift);
     assert.equal(old.outcome, 'too-old');
-    assert.match(old.reason, /over max_age_s = 86400/);
-    const drill = intake.ingest({ xml: swift, source: 'cli', drill: true });
-    assert.equal(drill.outcome, 'accepted');
+    assert.equal(told.length, 0);
+    assert.equal(alerts.get(SWIFT_IVORN)?.outcome, 'too-old');
+    const drill = ingest(swift, { drill: true });
+    assert.equal(drill.outcome, 'accepted', drill.reason);
     assert.notEqual(drill.ivorn, SWIFT_IVORN);
-    const request = ctx.requests.get(drill.requestId ?? '');
-    assert.ok(request !== undefined && Math.abs(request.createdAt - ctx.clock.now()) < 5000, 'issued now');
+    clock.time += 60_000;
+    const again = ingest(swift, { drill: true });
+    assert.equal(again.outcome, 'accepted', 'the same sample played again');
+    assert.notEqual(again.ivorn, drill.ivorn);
+    assert.notEqual(again.requestId, drill.requestId, 'not a follow-up of the first drill');
+    assert.equal(told.length, 2);
+    const news = told[0];
+    if (news?.kind !== 'new') return assert.fail('a new request');
+    assert.equal(news.payload.request.createdAt, Date.parse('2026-11-29T20:00:00Z'), 'issued now');
+    assert.equal(alerts.get(drill.ivorn)?.drill, true);
+    assert.equal(alerts.get(drill.ivorn)?.eventTime, Date.parse('2026-11-29T20:00:00Z'));
   });
 
-  it('moves the target on a follow-up, and cancels the request on a retraction', () => {
-    const { intake, ctx } = open();
-    const first = intake.ingest({ xml: swift, source: 'cli' });
-    const update = intake.ingest({
-      xml: citing('followup', 'ivo://test/followup#1', 75.5, -10.25),
-      source: 'cli',
+  it('a follow-up citing the notice moves its request to the new position', () => {
+    const { ingest, alerts, told } = open();
+    ingest(swift);
+    const update = ingest(
+      swiftVariant({
+        ivorn: 'ivo://test/followup#1',
+        ra: 75.5,
+        dec: -10.25,
+        triggerId: '999',
+        cites: { kind: 'followup', ivorn: SWIFT_IVORN },
+      }),
+    );
+    assert.equal(update.outcome, 'updated', update.reason);
+    assert.equal(update.requestId, SWIFT_REQUEST);
+    assert.deepEqual(told[1], {
+      kind: 'updated',
+      payload: {
+        ivorn: 'ivo://test/followup#1',
+        requestId: SWIFT_REQUEST,
+        target: { raDeg: 75.5, decDeg: -10.25 },
+      },
     });
-    assert.equal(update.outcome, 'updated');
-    assert.equal(update.requestId, first.requestId);
-    assert.deepEqual(ctx.requests.get(first.requestId ?? '')?.target, { raDeg: 75.5, decDeg: -10.25 });
-    const retraction = intake.ingest({ xml: citing('retraction', 'ivo://test/retraction#1'), source: 'cli' });
-    assert.equal(retraction.outcome, 'retracted');
-    assert.deepEqual(retraction.cancelled, [first.requestId]);
-    assert.equal(ctx.requests.get(first.requestId ?? '')?.state, 'cancelled');
+    assert.equal(alerts.get('ivo://test/followup#1')?.requestId, SWIFT_REQUEST);
+    // A notice superseding the follow-up refines the same request.
+    const superseding = ingest(
+      swiftVariant({
+        ivorn: 'ivo://test/supersedes#1',
+        ra: 75.6,
+        triggerId: '998',
+        cites: { kind: 'supersedes', ivorn: 'ivo://test/followup#1' },
+      }),
+    );
+    assert.equal(superseding.outcome, 'updated');
+    assert.equal(superseding.requestId, SWIFT_REQUEST);
   });
 
-  it('refuses what is not a VOEvent, recording nothing', () => {
-    const { intake, ctx } = open();
-    assert.throws(() => intake.ingest({ xml: '<html></html>', source: 'cli' }), /VOEvent/);
-    assert.throws(() => intake.ingest({ xml: 'not xml at all <', source: 'cli' }));
-    assert.equal(ctx.alerts.latest().length, 0);
+  it('a notice of the same mission and trigger is a follow-up; another trigger is a new alert', () => {
+    const { ingest, told } = open();
+    ingest(swift);
+    const same = ingest(
+      swiftVariant({ ivorn: 'ivo://nasa.gsfc.gcn/SWIFT#BAT_GRB_Pos_532871-730', ra: 74.8 }),
+    );
+    assert.equal(same.outcome, 'updated', same.reason);
+    assert.equal(same.requestId, SWIFT_REQUEST);
+    assert.equal(told[1]?.kind, 'updated');
+    const other = ingest(
+      swiftVariant({ ivorn: 'ivo://nasa.gsfc.gcn/SWIFT#BAT_GRB_Pos_600000-1', triggerId: '600000' }),
+    );
+    assert.equal(other.outcome, 'accepted');
+    assert.equal(other.requestId, 'alert-swift-600000');
+    assert.equal(told[2]?.kind, 'new');
+  });
+
+  it('a retraction names the requests made from the retracted notices; one of nothing we know tells no one', () => {
+    const { ingest, alerts, told } = open();
+    ingest(swift);
+    ingest(
+      swiftVariant({
+        ivorn: 'ivo://test/followup#1',
+        triggerId: '999',
+        cites: { kind: 'followup', ivorn: SWIFT_IVORN },
+      }),
+    );
+    const retraction = ingest(
+      swiftVariant({
+        ivorn: 'ivo://test/retraction#1',
+        triggerId: '999',
+        cites: { kind: 'retraction', ivorn: 'ivo://test/followup#1' },
+      }),
+    );
+    assert.equal(retraction.outcome, 'retracted', retraction.reason);
+    assert.deepEqual(told[2], {
+      kind: 'retracted',
+      payload: {
+        ivorn: 'ivo://test/retraction#1',
+        retracted: ['ivo://test/followup#1'],
+        requestIds: [SWIFT_REQUEST],
+      },
+    });
+    assert.equal(alerts.get('ivo://test/retraction#1')?.outcome, 'retracted');
+    const unknown = ingest(
+      swiftVariant({
+        ivorn: 'ivo://test/retraction#2',
+        triggerId: '997',
+        cites: { kind: 'retraction', ivorn: 'ivo://elsewhere#1' },
+      }),
+    );
+    assert.equal(unknown.outcome, 'retracted');
+    assert.equal(told.length, 3, 'nothing to cancel: the scheduler is not told');
+  });
+
+  it('a notice of role "utility" is recorded and ignored', () => {
+    const { ingest, told } = open();
+    const result = ingest(swift.replace('role="observation"', 'role="utility"'));
+    assert.equal(result.outcome, 'ignored');
+    assert.deepEqual(told, []);
+  });
+
+  it('refuses what is not a VOEvent in one line, recording nothing', () => {
+    const { intake, alerts, told } = open();
+    for (const xml of ['<html></html>', 'not xml at all <', swift.replace(` ivorn="${SWIFT_IVORN}"`, '')]) {
+      assert.throws(
+        () => intake.ingest({ xml, source: 'cli' }, (n) => told.push(n)),
+        (err: Error) => err instanceof VoEventError && !err.message.includes('\n'),
+      );
+    }
+    assert.deepEqual(alerts.latest(), []);
+    assert.deepEqual(told, []);
+  });
+
+  it('the record and the news commit together: a news that cannot be kept leaves no record', () => {
+    const { intake, alerts, ingest } = open();
+    assert.throws(
+      () =>
+        intake.ingest({ xml: swift, source: 'cli' }, () => {
+          throw new Error('outbox: disk full');
+        }),
+      /disk full/,
+    );
+    assert.equal(alerts.get(SWIFT_IVORN), undefined);
+    assert.equal(ingest(swift).outcome, 'accepted', 'the notice sent again is not a duplicate');
   });
 });

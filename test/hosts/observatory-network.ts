@@ -42,8 +42,8 @@ export interface HostLine {
 export interface NetworkOptions {
   readonly start: string;
   readonly speed: number;
-  /** Lines appended to every host's observatory.ini. */
-  readonly ini?: string;
+  /** Keys added to every host's observatory.ini, by section, e.g. `{ observation_manager: ['image_size = 128'] }`. */
+  readonly sections?: Readonly<Record<string, readonly string[]>>;
   /** The routine requests file to copy (default: the shipped one). */
   readonly routineRequests?: string;
 }
@@ -139,24 +139,19 @@ export class ObservatoryNetwork {
   }
 
   #observatoryIni(): string {
-    return [
-      '[observatory]',
-      'site_file = site.ini',
-      'data_dir = data',
-      'routine_requests = routine-requests.json',
-      '[alert_manager]',
-      `vtp_host = ${this.addr.a}`,
-      `vtp_port = ${VTP_PORT}`,
-      '[analyzer]',
-      '; the task worker is a `pyros worker` process of host (c)',
-      'workers = 0',
-      '[dashboard]',
-      `host = ${this.addr.c}`,
-      `port = ${DASHBOARD_PORT}`,
-      `token = ${TOKEN}`,
-      this.options.ini ?? '',
-      '',
-    ].join('\n');
+    const sections: Record<string, string[]> = {
+      observatory: ['site_file = site.ini', 'data_dir = data', 'routine_requests = routine-requests.json'],
+      alert_manager: [`vtp_host = ${this.addr.a}`, `vtp_port = ${VTP_PORT}`],
+      // The task worker is a `pyros worker` process of host (c).
+      analyzer: ['workers = 0'],
+      dashboard: [`host = ${this.addr.c}`, `port = ${DASHBOARD_PORT}`, `token = ${TOKEN}`],
+    };
+    for (const [name, keys] of Object.entries(this.options.sections ?? {})) {
+      sections[name] = [...(sections[name] ?? []), ...keys];
+    }
+    return Object.entries(sections)
+      .map(([name, keys]) => `[${name}]\n${keys.join('\n')}\n`)
+      .join('\n');
   }
 
   /** `pyros start` of a host's apps on the shared clock (`resume`: where the shared clock is now). */
@@ -188,9 +183,13 @@ export class ObservatoryNetwork {
     this.#hosts.set(host, child);
   }
 
-  /** Every host started, and a task worker on (c); resolves once every agent answers. */
-  async startAll(): Promise<void> {
+  /** Every host started, and (unless `worker` is false) a task worker on (c); resolves once every agent answers. */
+  async startAll(options: { worker?: boolean } = {}): Promise<void> {
     for (const host of HOSTS) this.startHost(host);
+    if (options.worker === false) {
+      await this.up(HOSTS.flatMap((h) => APPS[h]));
+      return;
+    }
     const worker = this.network.spawn(
       'c',
       process.execPath,

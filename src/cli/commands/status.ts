@@ -74,7 +74,7 @@ function uptime(seconds: number): string {
 
 export function formatStatus(rows: readonly StatusRow[]): string {
   const table = [
-    ['AGENT', 'ADDRESS', 'PROTOCOL', 'STATE', 'RTT', 'UPTIME', 'HANDLED', 'FAILED', 'UNKNOWN', 'QUEUED'],
+    ['AGENT', 'ADDRESS', 'PROTOCOL', 'STATE', 'RTT', 'UPTIME', 'HANDLED', 'FAILED', 'UNKNOWN', 'INVALID', 'QUEUED'],
     ...rows.map((r) => [
       r.agent,
       r.address,
@@ -85,6 +85,7 @@ export function formatStatus(rows: readonly StatusRow[]): string {
       String(r.status?.handled ?? '-'),
       String(r.status?.failed ?? '-'),
       String(r.status?.unknown ?? '-'),
+      String(r.status?.invalid ?? '-'),
       String(r.status?.queued ?? '-'),
     ]),
   ];

@@ -77,7 +77,8 @@ test('a VOEvent goes to alert_manager as a request; its summary, or with --json 
   const agent = new TestAgent('alert_manager').on('VOEvent', (payload) => {
     const p = payload as AlertSubmission;
     received.push(p);
-    return { summary: `accepted ${p.drill ? 'drill ' : ''}${p.xml.length} bytes from ${p.source}`, id: 7 };
+    const summary = `accepted ${p.drill ? 'drill ' : ''}${p.xml.length} bytes from ${p.source}`;
+    return { outcome: 'accepted', reason: 'new', ivorn: 'ivo://x#1', summary };
   });
   await agent.start();
 
@@ -88,6 +89,18 @@ test('a VOEvent goes to alert_manager as a request; its summary, or with --json 
   assert.equal(received[0]?.drill, false);
 
   const json = await alert([SWIFT, '--drill', '--json', '--config', path]);
-  assert.deepEqual(JSON.parse(json), { summary: 'accepted drill 9360 bytes from cli', id: 7 });
+  assert.deepEqual(JSON.parse(json), {
+    outcome: 'accepted',
+    reason: 'new',
+    ivorn: 'ivo://x#1',
+    summary: 'accepted drill 9360 bytes from cli',
+  });
   assert.equal(received[1]?.drill, true);
+});
+
+test("a reply that is not the alert manager's is refused by field, in one line", async () => {
+  const { path } = await configureAgent('alert_manager');
+  const agent = new TestAgent('alert_manager').on('VOEvent', () => ({ summary: 42 }));
+  await agent.start();
+  await oneLineError([SWIFT, '--config', path], /"VOEvent": reply: outcome: /);
 });

@@ -31,9 +31,15 @@ describe('pyros start --sim-start / --speed: bad input', () => {
         /^pyros: --sim-start: expected an ISO time or ms since the epoch, got "yesterday"$/,
       ],
       [['--sim-start', '2026-11-29T18:00:00Z', '--speed', '0'], /^pyros: --speed: "0" is not a number > 0$/],
+      [['--sim-anchor', '2026-12-01T21:00:00Z'], /^pyros: --sim-anchor needs --sim-start$/],
+      [
+        ['--sim-start', '2026-11-29T18:00:00Z', '--sim-anchor', 'noon'],
+        /^pyros: --sim-anchor: expected an ISO time or ms since the epoch, got "noon"$/,
+      ],
+      [['--data-dir', ' '], /^pyros: --data-dir: empty$/],
       [
         ['--sim-start', 'resume'],
-        /^pyros: --sim-start resume: no simulated run recorded in .*observatory\.db$/,
+        /^pyros: --sim-start resume: no simulated run recorded in .*sim-session\.json$/,
       ],
     ] as const) {
       const run = start(...args);

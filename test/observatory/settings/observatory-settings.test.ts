@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError } from '../../../src/config/config-error.js';
 import {
+  agentDataDir,
   loadObservatorySettings,
   parseExposures,
 } from '../../../src/observatory/settings/observatory-settings.js';
@@ -23,10 +24,23 @@ describe('observatory settings', () => {
   it('loads the shipped file, paths relative to it', () => {
     const s = loadObservatorySettings(join(SHIPPED, 'observatory.ini'));
     assert.equal(s.paths.siteFile, join(SHIPPED, 'site.ini'));
-    assert.equal(s.paths.database, join(SHIPPED, '..', 'pyros-data', 'observatory.db'));
+    assert.equal(s.paths.dataDir, join(SHIPPED, '..', 'pyros-data'));
+    assert.equal(agentDataDir(s, 'scheduler'), join(SHIPPED, '..', 'pyros-data', 'scheduler'));
     assert.equal(s.alert_manager.vtp_port, 8098);
     assert.deepEqual(s.alert_manager.exposures, [{ filter: 'R', exposureS: 60, count: 5 }]);
     assert.equal(s.paths.weatherFile, undefined);
+  });
+
+  it("a host's data folder ($PYROS_DATA_DIR) and an agent's own (its section's data_dir)", () => {
+    const file = write(
+      '[observatory]\ndata_dir = here\n[majordome]\ndata_dir = /var/lib/majordome\n[scheduler]\ndata_dir = sched\n',
+    );
+    const s = loadObservatorySettings(file, { PYROS_DATA_DIR: '/srv/pyros' });
+    assert.equal(s.paths.dataDir, '/srv/pyros');
+    assert.equal(agentDataDir(s, 'analyzer'), '/srv/pyros/analyzer');
+    assert.equal(agentDataDir(s, 'majordome'), '/var/lib/majordome');
+    assert.equal(agentDataDir(s, 'scheduler'), join(dirname(file), 'sched'), 'relative to the settings file');
+    assert.equal(loadObservatorySettings(file, {}).paths.dataDir, join(dirname(file), 'here'));
   });
 
   it('gives defaults for what is absent', () => {

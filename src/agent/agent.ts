@@ -212,6 +212,11 @@ export abstract class Agent implements MessageSink {
       return admitted;
     }
     this.counters.received++;
+    if (this.#contracts.isQuery(admitted.message)) {
+      // A query changes nothing: answered now, whatever the mailbox is busy with.
+      this.handle(admitted, respond);
+      return undefined;
+    }
     this.mailbox?.push(new MessageJob(this.handle, admitted, respond));
     return undefined;
   }

@@ -26,6 +26,11 @@ export interface MessageContract<
   readonly reply: R;
   /** One line for docs and logs. */
   readonly description?: string;
+  /**
+   * A query: it reads and changes nothing, so the agent answers it at once, beside its mailbox,
+   * as it does STATUS (a long handler, a dome closing, does not hold it up).
+   */
+  readonly query?: boolean;
 }
 
 /** What a sender passes: the payload schema's input type. */

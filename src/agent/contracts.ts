@@ -11,6 +11,11 @@ export class Contracts {
     this.#byName.set(contract.name, contract);
   }
 
+  /** Whether `name` is a declared query (answered at once, beside the mailbox). */
+  isQuery(name: string): boolean {
+    return this.#byName.get(name)?.query === true;
+  }
+
   /**
    * The message with its payload parsed by its contract (undeclared messages pass as they are), or
    * the refusal: `invalid payload for "NAME": FIELD: PROBLEM`, code INVALID_PAYLOAD.

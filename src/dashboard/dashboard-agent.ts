@@ -18,8 +18,9 @@ export const DASHBOARD_TOKEN_ENV = 'PYROS_DASHBOARD_TOKEN';
 
 /**
  * The operator's web page (docs/dashboard.md) as an observatory agent: work() serves it on
- * `[dashboard] host:port` of observatory.ini; it reads the database and asks the other agents
- * through Sender, like any peer.
+ * `[dashboard] host:port` of observatory.ini. It owns no state: every read is asked of the agent
+ * that owns it, and every action sent to the agent that acts, by message, like any peer (so the
+ * others may run on other computers).
  */
 export class DashboardAgent extends ObservatoryAgent {
   #server: FastifyInstance | undefined;

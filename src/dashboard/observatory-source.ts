@@ -1,15 +1,15 @@
-import type { ReplyOut } from '../agent/contract.js';
-import { loadAgentConfig } from '../config/agent-config.js';
+import type { MessageContract, PayloadIn, ReplyOut } from '../agent/contract.js';
+import { type AgentConfig, loadAgentConfig } from '../config/agent-config.js';
 import { currentNight } from '../observatory/agents/planning-window.js';
 import { AGENTS } from '../observatory/contracts/agents.js';
 import { fetchImage } from '../observatory/images/image-fetch.js';
 import { Msg } from '../observatory/messages.js';
 import type { ObservatoryContext } from '../observatory/observatory-context.js';
 import type { Plan } from '../observatory/scheduler/request.js';
-import { RemoteError } from '../sender/errors.js';
+import { RemoteError, SendError } from '../sender/errors.js';
 import { Sender } from '../sender/sender.js';
 import { TASK_STATES } from '../tasks/task-record.js';
-import { agentViews, STATUS_TIMEOUT_MS } from './agent-views.js';
+import { agentStatuses, agentViews, answering, STATUS_TIMEOUT_MS } from './agent-views.js';
 import type { DashboardSource } from './dashboard-source.js';
 import type {
   AgentView,
@@ -34,12 +34,39 @@ const ACTION_TIMEOUT_MS = 10_000;
 const READ_TIMEOUT_MS = 1500;
 /** Messages asked of each agent for the log and the `sent` counts. */
 const LOG_PER_AGENT = 200;
+/** The most alerts and images their owners give at once (`Alerts`, `Images`): a larger limit is cut to it. */
+export const MAX_OWNER_LIMIT = 500;
 
-const ask = { timeout: READ_TIMEOUT_MS } as const;
+/**
+ * The agents that answered STATUS a moment ago: a read skips the others, which would only make it
+ * wait for its timeout.
+ */
+type Up = ReadonlySet<string>;
 
 /** The first line of an error, for the `error` fields. */
 function why(agent: string, err: unknown): string {
   return `${agent}: ${(err as Error).message.split('\n')[0]}`;
+}
+
+/** Asks `agent` (the owner) a query, unless it has just not answered STATUS. */
+function ask<C extends MessageContract>(
+  up: Up,
+  agent: string,
+  contract: C,
+  payload: PayloadIn<C>,
+  timeout = READ_TIMEOUT_MS,
+): Promise<ReplyOut<C>> {
+  if (!up.has(agent)) {
+    return Promise.reject(new Error(`down (no answer to STATUS within ${STATUS_TIMEOUT_MS} ms)`));
+  }
+  return Sender.request(agent, contract, payload, { timeout });
+}
+
+/** How many messages each agent sent, in these logs. */
+function sentBy(log: readonly MessageView[]): Map<string, number> {
+  const sent = new Map<string, number>();
+  for (const m of log) sent.set(m.from, (sent.get(m.from) ?? 0) + 1);
+  return sent;
 }
 
 /**
@@ -48,7 +75,9 @@ function why(agent: string, err: unknown): string {
  * scheduler, the alerts of the alert manager, the devices, observations and images of the
  * observation manager, the weather of monitoring, the night of the majordome, the analyses and
  * task counts of the analyzer. Each call asks afresh; only the altitude curves (per plan version)
- * and the PNG previews are cached.
+ * and the PNG previews are cached. Every read asks STATUS of every agent first (once for the whole
+ * state), and nothing more of those that do not answer: an agent down costs the page
+ * {@link STATUS_TIMEOUT_MS}, not a read's timeout.
  */
 export class ObservatorySource implements DashboardSource {
   readonly #previews = new PreviewCache(64);
@@ -57,19 +86,22 @@ export class ObservatorySource implements DashboardSource {
   constructor(private readonly ctx: ObservatoryContext) {}
 
   async state(): Promise<DashboardState> {
-    const [agents, tasks, plan, now, alerts, images] = await Promise.all([
-      this.agents(),
-      this.tasks(),
-      this.plan(),
-      this.now(),
-      this.alerts(STATE_LIMITS.alerts),
-      this.images(STATE_LIMITS.images),
+    const config = loadAgentConfig();
+    const statuses = await agentStatuses(config);
+    const up = answering(statuses);
+    const [log, tasks, plan, now, alerts, images] = await Promise.all([
+      this.#logs(config, up, LOG_PER_AGENT),
+      this.tasks(up),
+      this.plan(up),
+      this.now(up),
+      this.alerts(STATE_LIMITS.alerts, up),
+      this.images(STATE_LIMITS.images, up),
     ]);
     const { clock } = this.ctx;
     return {
       time: clock.now(),
       clock: { simulated: clock.simulated, speed: clock.speed },
-      agents,
+      agents: agentViews(config, statuses, sentBy(log)),
       tasks,
       plan,
       now,
@@ -78,28 +110,33 @@ export class ObservatorySource implements DashboardSource {
     };
   }
 
-  async agents(): Promise<AgentView[]> {
-    const log = await this.#logs(LOG_PER_AGENT);
-    const sent = new Map<string, number>();
-    for (const m of log) sent.set(m.from, (sent.get(m.from) ?? 0) + 1);
-    return agentViews(loadAgentConfig(), sent);
+  /** The agents that answer STATUS now. */
+  async #answering(): Promise<Up> {
+    return answering(await agentStatuses(loadAgentConfig()));
   }
 
-  async tasks(): Promise<TasksView> {
+  async agents(): Promise<AgentView[]> {
+    const config = loadAgentConfig();
+    const statuses = await agentStatuses(config);
+    const log = await this.#logs(config, answering(statuses), LOG_PER_AGENT);
+    return agentViews(config, statuses, sentBy(log));
+  }
+
+  async tasks(given?: Up): Promise<TasksView> {
+    const up = given ?? (await this.#answering());
     try {
-      return await Sender.request(AGENTS.analyzer, Msg.TASKS, undefined, ask);
+      return await ask(up, AGENTS.analyzer, Msg.TASKS, undefined);
     } catch (err) {
       const zero = Object.fromEntries(TASK_STATES.map((s) => [s, 0]));
       return { broker: '', workers: 0, counts: zero, error: why(AGENTS.analyzer, err) };
     }
   }
 
-  /** Every agent's own log, merged, newest first. */
-  async #logs(perAgent: number): Promise<MessageView[]> {
-    const names = loadAgentConfig().names();
+  /** The logs of the agents of `config` that are `up`, merged, newest first. */
+  async #logs(config: AgentConfig, up: Up, perAgent: number): Promise<MessageView[]> {
     const logs = await Promise.all(
-      names.map((name) =>
-        Sender.request(name, Msg.MESSAGES, { limit: perAgent }, ask).then(
+      config.names().map((name) =>
+        ask(up, name, Msg.MESSAGES, { limit: perAgent }).then(
           (r) => r.messages,
           () => [], // down, or not an observatory agent (it has no log)
         ),
@@ -109,27 +146,30 @@ export class ObservatorySource implements DashboardSource {
   }
 
   async messages(limit: number, agent?: string): Promise<MessageView[]> {
-    const all = await this.#logs(Math.min(limit, 5000));
+    const config = loadAgentConfig();
+    const up = answering(await agentStatuses(config));
+    const all = await this.#logs(config, up, Math.min(limit, 5000));
     return all.filter((m) => agent === undefined || m.from === agent || m.to === agent).slice(0, limit);
   }
 
-  async #plan(): Promise<Plan> {
+  async #plan(up: Up): Promise<Plan> {
     try {
-      return await Sender.request(AGENTS.scheduler, Msg.PLAN, undefined, ask);
+      return await ask(up, AGENTS.scheduler, Msg.PLAN, undefined);
     } catch {
       return { version: 0, madeAt: 0, blocks: [] };
     }
   }
 
-  async plan(): Promise<PlanView> {
-    const plan = await this.#plan();
+  async plan(given?: Up): Promise<PlanView> {
+    const up = given ?? (await this.#answering());
+    const plan = await this.#plan(up);
     const night = currentNight(this.ctx.site, this.ctx.clock.now());
     return { version: plan.version, night: nightView(night), blocks: plan.blocks };
   }
 
   async altitudes(): Promise<AltitudesView> {
     const { site, clock } = this.ctx;
-    const plan = await this.#plan();
+    const plan = await this.#plan(await this.#answering());
     const night = currentNight(site, clock.now());
     const key = `${plan.version}|${night.date}`;
     if (this.#altitudes?.key !== key)
@@ -137,23 +177,22 @@ export class ObservatorySource implements DashboardSource {
     return this.#altitudes.view;
   }
 
-  async now(): Promise<NowView> {
+  async now(given?: Up): Promise<NowView> {
+    const up = given ?? (await this.#answering());
     const errors: string[] = [];
     const [devices, running, weather, execution] = await Promise.all([
-      Sender.request(AGENTS.observationManager, Msg.DEVICES, undefined, { timeout: STATUS_TIMEOUT_MS }).catch(
-        (e) => {
-          errors.push(why(AGENTS.observationManager, e));
-          return undefined;
-        },
-      ),
-      Sender.request(AGENTS.observationManager, Msg.OBSERVATIONS, { limit: 1, state: 'running' }, ask).catch(
+      ask(up, AGENTS.observationManager, Msg.DEVICES, undefined, STATUS_TIMEOUT_MS).catch((e) => {
+        errors.push(why(AGENTS.observationManager, e));
+        return undefined;
+      }),
+      ask(up, AGENTS.observationManager, Msg.OBSERVATIONS, { limit: 1, state: 'running' }).catch(
         () => undefined,
       ),
-      Sender.request(AGENTS.monitoring, Msg.WEATHER, undefined, ask).catch((e) => {
+      ask(up, AGENTS.monitoring, Msg.WEATHER, undefined).catch((e) => {
         errors.push(why(AGENTS.monitoring, e));
         return undefined;
       }),
-      Sender.request(AGENTS.majordome, Msg.EXECUTION, undefined, ask).catch((e) => {
+      ask(up, AGENTS.majordome, Msg.EXECUTION, undefined).catch((e) => {
         errors.push(why(AGENTS.majordome, e));
         return undefined;
       }),
@@ -185,22 +224,22 @@ export class ObservatorySource implements DashboardSource {
     };
   }
 
-  async alerts(limit: number): Promise<AlertView[]> {
+  async alerts(limit: number, given?: Up): Promise<AlertView[]> {
+    const up = given ?? (await this.#answering());
     let alerts: ReplyOut<typeof Msg.ALERTS>['alerts'];
     try {
-      ({ alerts } = await Sender.request(AGENTS.alertManager, Msg.ALERTS, { limit }, ask));
+      ({ alerts } = await ask(up, AGENTS.alertManager, Msg.ALERTS, {
+        limit: Math.min(limit, MAX_OWNER_LIMIT),
+      }));
     } catch {
       return [];
     }
     const ids = [...new Set(alerts.flatMap((a) => (a.requestId === null ? [] : [a.requestId])))];
     const states = new Map<string, string>();
     if (ids.length > 0) {
-      const reply = await Sender.request(
-        AGENTS.scheduler,
-        Msg.REQUESTS,
-        { ids, limit: ids.length },
-        ask,
-      ).catch(() => undefined);
+      const reply = await ask(up, AGENTS.scheduler, Msg.REQUESTS, { ids, limit: ids.length }).catch(
+        () => undefined,
+      );
       for (const r of reply?.requests ?? []) states.set(r.id, r.state);
     }
     return alerts.map((a) => ({
@@ -209,10 +248,13 @@ export class ObservatorySource implements DashboardSource {
     }));
   }
 
-  async images(limit: number): Promise<ImageView[]> {
+  async images(limit: number, given?: Up): Promise<ImageView[]> {
+    const up = given ?? (await this.#answering());
     let images: ReplyOut<typeof Msg.IMAGES>['images'];
     try {
-      ({ images } = await Sender.request(AGENTS.observationManager, Msg.IMAGES, { limit }, ask));
+      ({ images } = await ask(up, AGENTS.observationManager, Msg.IMAGES, {
+        limit: Math.min(limit, MAX_OWNER_LIMIT),
+      }));
     } catch {
       return [];
     }
@@ -220,12 +262,9 @@ export class ObservatorySource implements DashboardSource {
       images.length === 0
         ? []
         : (
-            await Sender.request(
-              AGENTS.analyzer,
-              Msg.ANALYSES,
-              { imageIds: images.map((i) => i.id) },
-              ask,
-            ).catch(() => ({ analyses: [] }))
+            await ask(up, AGENTS.analyzer, Msg.ANALYSES, { imageIds: images.map((i) => i.id) }).catch(() => ({
+              analyses: [],
+            }))
           ).analyses.map((a) => [a.imageId, a]),
     );
     return images.map((i) => ({
@@ -247,9 +286,14 @@ export class ObservatorySource implements DashboardSource {
     try {
       return await this.#previews.get(imageId, () => fetchImage(imageId));
     } catch (err) {
-      if (err instanceof RemoteError && /no image/.test(err.message)) return undefined;
+      if (err instanceof RemoteError && /\bno image\b/.test(err.message)) return undefined;
       if (err instanceof RemoteError && /ENOENT/.test(err.message)) {
         throw new HttpError(404, `image ${imageId}: its file is missing on the observation manager's disk`);
+      }
+      // The observation manager down, failing, or sending what is not a FITS file (the decoder
+      // names the image): a bad gateway, not the dashboard's fault.
+      if (err instanceof SendError || new RegExp(`^image ${imageId}\\b`).test((err as Error).message)) {
+        throw new HttpError(502, (err as Error).message);
       }
       throw err;
     }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import { UnknownAgentError } from '../config/agent-config.js';
-import { InvalidMessageError, RemoteError, SendError } from '../sender/errors.js';
+import { InvalidMessageError, InvalidPayloadError, RemoteError, SendError } from '../sender/errors.js';
 import type { DashboardSource } from './dashboard-source.js';
 import type { StateEvents } from './events.js';
 import { HttpError } from './http-errors.js';
@@ -18,14 +18,16 @@ const AgentParams = z.object({ name: z.string().min(1) });
 
 /**
  * What an action's failure means to the operator: an agent not in the config is 404; a message
- * the agent refused (its handler threw, no such handler, payload not sendable) is 400, with the
- * agent's own words; an agent down or not answering is 502.
+ * the agent refused (its handler threw, no such handler, a payload not of its declared shape, a
+ * payload not sendable) is 400, with the agent's own words; an agent down or not answering, or
+ * answering what its contract does not allow (an InvalidPayloadError on the reply side), is 502.
  */
 export function actionError(err: unknown): HttpError {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof HttpError) return err;
   if (err instanceof UnknownAgentError) return new HttpError(404, message);
   if (err instanceof RemoteError || err instanceof InvalidMessageError) return new HttpError(400, message);
+  if (err instanceof InvalidPayloadError && err.side === 'payload') return new HttpError(400, message);
   if (err instanceof SendError) return new HttpError(502, message);
   return new HttpError(500, message);
 }

@@ -65,22 +65,10 @@ export const Msg = {
 export const OBSERVATORY_MESSAGES: readonly MessageContract[] = Object.values(Msg);
 
 /**
- * Queries: they change nothing, the dashboard asks them every second, and they stay out of the
- * message log (they would bury the messages that tell what the observatory does).
+ * Queries (declared `query: true`): they change nothing, are answered at once beside the mailbox,
+ * and stay out of the message log (the dashboard asks them every second: they would bury the
+ * messages that tell what the observatory does).
  */
 export const QUERIES: ReadonlySet<string> = new Set(
-  [
-    ALERTS,
-    PLAN,
-    REQUESTS,
-    WEATHER,
-    EXECUTION,
-    DEVICES,
-    OBSERVATIONS,
-    IMAGES,
-    IMAGE_DATA,
-    ANALYSES,
-    TASKS,
-    MESSAGES,
-  ].map((m) => m.name),
+  OBSERVATORY_MESSAGES.filter((m) => m.query).map((m) => m.name),
 );

@@ -64,7 +64,13 @@ export class RejectedError extends SendError {
  */
 export class InvalidPayloadError extends SendError {
   override readonly name = 'InvalidPayloadError';
-  constructor(agent: string, messageName: string, detail: string) {
+  constructor(
+    agent: string,
+    messageName: string,
+    detail: string,
+    /** Which was wrong: what was sent (refused by the agent, or before sending), or the agent's reply. */
+    readonly side: 'payload' | 'reply' = 'payload',
+  ) {
     super('INVALID_PAYLOAD', agent, messageName, detail);
   }
 }

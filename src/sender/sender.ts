@@ -130,7 +130,7 @@ export class Sender {
       }
       return Sender.request(agent, what.name, payload, options).then((reply) => {
         const checked = checkSchema(what.reply, reply);
-        if (!checked.ok) throw new InvalidPayloadError(agent, what.name, `reply: ${checked.reason}`);
+        if (!checked.ok) throw new InvalidPayloadError(agent, what.name, `reply: ${checked.reason}`, 'reply');
         return checked.value;
       });
     }

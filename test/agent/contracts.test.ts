@@ -177,3 +177,35 @@ test("timers run on the agent's clock and through its mailbox, never during a ha
   );
   assert.equal(events.indexOf('busy end'), 1, 'every timer ran after the handler ended');
 });
+
+test('a declared query is answered at once, while a handler holds the mailbox', async () => {
+  const STATE = defineMessage({
+    name: 'State',
+    to: ['mount'],
+    query: true,
+    payload: z.object({}).optional(),
+    reply: z.object({ busy: z.boolean() }),
+  });
+  await configureAgent('mount');
+  let busy = false;
+  let release!: () => void;
+  class Queried extends Mount {
+    constructor() {
+      super();
+      this.onMessage(STATE, () => ({ busy }));
+    }
+  }
+  const mount = new Queried();
+  mount.on('Slew', async () => {
+    busy = true;
+    await new Promise<void>((r) => (release = r));
+    busy = false;
+  });
+  await mount.start();
+  const slew = Sender.request('mount', 'Slew');
+  await waitFor(() => busy, 2000, 'the slow handler running');
+  assert.deepEqual(await Sender.request('mount', STATE, undefined), { busy: true });
+  release();
+  await slew;
+  assert.deepEqual(await Sender.request('mount', STATE, undefined), { busy: false });
+});

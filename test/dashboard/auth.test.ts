@@ -2,10 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { parseCookies } from '../../src/dashboard/auth.js';
-import { createDashboardServer } from '../../src/dashboard/dashboard-server.js';
-import { ObservatorySource } from '../../src/dashboard/observatory-source.js';
-import { freePorts, writeConfig } from '../helpers.js';
-import { type FilledObservatory, filledObservatory, tempPublicDir } from './dashboard-fixture.js';
+import { type DashboardWorld, dashboardServer, dashboardWorld } from './dashboard-fixture.js';
 
 describe('parseCookies', () => {
   it('reads name=value pairs, the first of a repeated name, quoted and percent-encoded values', () => {
@@ -22,21 +19,15 @@ describe('parseCookies', () => {
 
 describe('a dashboard that does not listen on loopback', () => {
   const TOKEN = 'secret-token';
-  let obs: FilledObservatory;
+  let world: DashboardWorld;
   let app: FastifyInstance;
   before(async () => {
-    const [port] = (await freePorts(1)) as [number];
-    process.env.PYROS_AGENT_CONFIG = writeConfig({ majordome: { port } });
-    obs = await filledObservatory();
-    app = createDashboardServer(new ObservatorySource(obs.ctx), {
-      token: TOKEN,
-      loopback: false,
-      publicDir: tempPublicDir(),
-    });
+    world = await dashboardWorld({ configured: ['scheduler'], up: ['scheduler'] });
+    ({ app } = dashboardServer(world, { token: TOKEN, loopback: false }));
   });
   after(async () => {
     await app.close();
-    obs.dispose();
+    await world.stop();
   });
 
   it('refuses reading the API without a session', async () => {
@@ -78,7 +69,7 @@ describe('a dashboard that does not listen on loopback', () => {
     const cookie = (login.headers['set-cookie'] as string).split(';')[0] as string;
     const withCookie = await app.inject({ url: '/api/plan', headers: { cookie } });
     assert.equal(withCookie.statusCode, 200);
-    assert.equal((withCookie.json() as { version: number }).version, obs.planVersion);
+    assert.equal((withCookie.json() as { version: number }).version, world.data.plan.version);
     const withBearer = await app.inject({ url: '/api/plan', headers: { authorization: `bearer ${TOKEN}` } });
     assert.equal(withBearer.statusCode, 200);
     // A session id the server never gave is no session.
@@ -88,21 +79,15 @@ describe('a dashboard that does not listen on loopback', () => {
 });
 
 describe('a dashboard on loopback', () => {
-  let obs: FilledObservatory;
+  let world: DashboardWorld;
   let app: FastifyInstance;
   before(async () => {
-    const [port] = (await freePorts(1)) as [number];
-    process.env.PYROS_AGENT_CONFIG = writeConfig({ majordome: { port } });
-    obs = await filledObservatory();
-    app = createDashboardServer(new ObservatorySource(obs.ctx), {
-      token: 'secret-token',
-      loopback: true,
-      publicDir: tempPublicDir(),
-    });
+    world = await dashboardWorld({ configured: ['scheduler'], up: ['scheduler'] });
+    ({ app } = dashboardServer(world, { token: 'secret-token', loopback: true }));
   });
   after(async () => {
     await app.close();
-    obs.dispose();
+    await world.stop();
   });
 
   it('opens reading to requests that name a loopback host, not to a rebound name', async () => {

@@ -1,29 +1,25 @@
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { createDashboardServer } from '../../src/dashboard/dashboard-server.js';
-import { ObservatorySource } from '../../src/dashboard/observatory-source.js';
-import { freePorts, writeConfig } from '../helpers.js';
-import { type FilledObservatory, filledObservatory, tempPublicDir } from './dashboard-fixture.js';
+import type { ObservatorySource } from '../../src/dashboard/observatory-source.js';
+import { type DashboardWorld, dashboardServer, dashboardWorld } from './dashboard-fixture.js';
 
 const TOKEN = 't0ken';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 describe('the dashboard answers bad input with a 4xx and one line of JSON', () => {
-  let obs: FilledObservatory;
+  let world: DashboardWorld;
   let source: ObservatorySource;
   let app: FastifyInstance;
   before(async () => {
-    const [port] = (await freePorts(1)) as [number];
-    process.env.PYROS_AGENT_CONFIG = writeConfig({ majordome: { port } });
-    obs = await filledObservatory();
-    source = new ObservatorySource(obs.ctx);
-    app = createDashboardServer(source, { token: TOKEN, loopback: true, publicDir: tempPublicDir() });
+    world = await dashboardWorld({ up: ['observation_manager', 'alert_manager', 'majordome'] });
+    ({ source, app } = dashboardServer(world, { token: TOKEN }));
   });
   after(async () => {
     await app.close();
     await source.close();
-    obs.dispose();
+    await world.stop();
   });
 
   async function refused(request: InjectOptions, status: number, error: RegExp): Promise<void> {
@@ -72,25 +68,32 @@ describe('the dashboard answers bad input with a 4xx and one line of JSON', () =
     await refused({ method: 'POST', url: '/api/alerts', headers: xml, payload: '  ' }, 400, /empty/);
   });
 
-  it('404: an unknown image or route, as JSON', async () => {
-    await refused({ url: `/api/images/${obs.imageId + 100}/preview.png` }, 404, /no image \d+/);
+  it('404: an image the observation manager does not have, an unknown route, as JSON', async () => {
+    await refused({ url: '/api/images/999/preview.png' }, 404, /^no image 999$/);
     await refused({ url: '/api/nothing' }, 404, /no such route: GET \/api\/nothing/);
     await refused({ method: 'POST', url: '/api/nothing', headers: auth }, 404, /no such route/);
     await refused({ url: '/nothing.html' }, 404, /no such route/);
     await refused({ url: '/../package.json' }, 404, /no such route/);
   });
 
-  it('404: an image whose file has gone', async () => {
-    const id = obs.ctx.observations.addImage({
-      observationId: obs.observationId,
-      path: `${obs.dir}/gone.fits`,
-      object: 'M45',
-      filter: 'R',
-      exposureS: 10,
-      dateObs: 0,
-      target: { raDeg: 0, decDeg: 0 },
-    });
-    await refused({ url: `/api/images/${id}/preview.png` }, 404, /file .*gone\.fits is missing/);
+  it('404: an image whose file has gone from the observation manager’s disk', async () => {
+    const image = world.data.images[1] as { id: number; path: string };
+    rmSync(image.path);
+    await refused(
+      { url: `/api/images/${image.id}/preview.png` },
+      404,
+      new RegExp(`^image ${image.id}: its file is missing on the observation manager's disk$`),
+    );
+  });
+
+  it('502: a preview of a file that is not FITS on the observation manager’s disk', async () => {
+    writeFileSync((world.data.images[0] as { path: string }).path, 'not a FITS file\n');
+    await refused({ url: '/api/images/13/preview.png' }, 502, /^image 13: not a FITS file/);
+  });
+
+  it('502: a preview when the observation manager does not answer', async () => {
+    await world.peer('observation_manager').stop();
+    await refused({ url: '/api/images/12/preview.png' }, 502, /^observation_manager ← "Image data": /);
   });
 
   it('413: a body over 1 MiB', async () => {
@@ -126,15 +129,16 @@ describe('the dashboard answers bad input with a 4xx and one line of JSON', () =
   });
 
   it('takes XML with a charset, and JSON with one', async () => {
-    // Past validation: the alert manager is not configured, hence 404 (not 400 or 415).
     const res = await app.inject({
       method: 'POST',
       url: '/api/alerts?drill=1',
       headers: { ...auth, 'content-type': 'application/xml; charset=utf-8' },
       payload: '<x/>',
     });
-    assert.equal(res.statusCode, 404, res.body);
-    assert.match((res.json() as { error: string }).error, /unknown agent "alert_manager"/);
+    assert.equal(res.statusCode, 200, res.body);
+    const heard = await world.peer('alert_manager').waitFor('VOEvent');
+    assert.deepEqual(heard.payload, { xml: '<x/>', drill: true, source: 'dashboard' });
+    // Past validation: the agent is not configured, hence 404 (not 400 or 415).
     const json = await app.inject({
       method: 'POST',
       url: '/api/agents/nobody/messages',

@@ -12,6 +12,7 @@ import { Sender } from '../../src/sender/sender.js';
 import { freePorts, waitFor, writeConfig } from '../helpers.js';
 import { within } from '../net-helpers.js';
 import { type TempObservatory, tempObservatory } from '../observatory/observatory-fixture.js';
+import { type DashboardWorld, dashboardWorld, OWNERS } from './dashboard-fixture.js';
 
 describe('isLoopbackHost', () => {
   it('knows 127.0.0.0/8, ::1 and localhost from the rest', () => {
@@ -77,7 +78,7 @@ describe('DashboardAgent', () => {
     const uplot = await fetch(`${base}/vendor/uplot.iife.min.js`);
     assert.equal(uplot.status, 200);
     assert.match(await uplot.text(), /uPlot/);
-    // The token of observatory.ini: a Bearer with it gets past auth (to a 404: no majordome here).
+    // The token of observatory.ini: a Bearer with it gets past auth (to a 404: no majordome configured).
     assert.equal((await fetch(`${base}/api/majordome/pause`, { method: 'POST' })).status, 401);
     const withToken = await fetch(`${base}/api/majordome/pause`, {
       method: 'POST',
@@ -114,5 +115,59 @@ describe('DashboardAgent', () => {
       body: JSON.stringify({ token: 'from-env' }),
     });
     assert.equal(res.status, 204);
+  });
+});
+
+describe('DashboardAgent among the owners', () => {
+  let world: DashboardWorld | undefined;
+  let agent: DashboardAgent | undefined;
+  afterEach(async () => {
+    agent?.requestShutdown('test cleanup');
+    await agent?.stopped;
+    agent = undefined;
+    await world?.stop();
+    world = undefined;
+  });
+
+  it('asks each owner for its part, and acts under its own name', async () => {
+    world = await dashboardWorld({ ini: '[dashboard]\nport = 0\ntoken = t0ken\n' });
+    agent = new DashboardAgent(world.obs.ctx);
+    await agent.start();
+    const base = `http://127.0.0.1:${agent.httpPort}`;
+    const state = (await (await fetch(`${base}/api/state`)).json()) as {
+      agents: Array<{ name: string; state: string }>;
+      plan: { version: number };
+      now: { execution: { state: string }; dome: string };
+      alerts: unknown[];
+      images: unknown[];
+    };
+    assert.deepEqual(
+      state.agents.map((a) => [a.name, a.state]).sort(),
+      [...OWNERS, 'dashboard'].map((n) => [n, 'up']).sort(),
+    );
+    assert.equal(state.plan.version, world.data.plan.version);
+    assert.equal(state.now.execution.state, 'observing');
+    assert.equal(state.now.dome, 'open');
+    assert.equal(state.alerts.length, 2);
+    assert.equal(state.images.length, 2);
+    // Every read was a message to the owner, from the dashboard.
+    for (const [owner, query] of [
+      ['scheduler', 'Plan'],
+      ['majordome', 'Execution'],
+      ['monitoring', 'Weather'],
+      ['observation_manager', 'Devices'],
+      ['alert_manager', 'Alerts'],
+      ['analyzer', 'Analyses'],
+    ] as const) {
+      assert.equal((await world.peer(owner).waitFor(query)).sender, 'dashboard', `${owner} ${query}`);
+    }
+    const pause = await fetch(`${base}/api/majordome/pause`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t0ken' },
+    });
+    assert.equal(pause.status, 200);
+    const heard = await world.peer('majordome').waitFor('Pause');
+    assert.equal(heard.sender, 'dashboard');
+    assert.deepEqual(heard.payload, { reason: 'paused from the dashboard' });
   });
 });

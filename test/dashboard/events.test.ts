@@ -95,7 +95,8 @@ describe('StateEvents', () => {
     await waitFor(() => events.clients === 2, 1000, 'two clients');
     for (let i = 0; i < 5; i++) events.push();
     await waitFor(() => a.events.length >= 2 && b.events.length >= 2, 1000, 'both clients served');
-    await sleep(150);
+    // The pushes that came during a computation asked for one more run: let it end.
+    await waitFor(() => running === 0, 1000, 'the computations done');
     assert.equal(most, 1, 'never two computations at once');
     assert.ok(calls <= 3, `${calls} computations for a connect, a second connect and five pushes`);
   });

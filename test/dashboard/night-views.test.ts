@@ -30,6 +30,7 @@ function block(targetName: string, raDeg: number, decDeg: number): PlannedBlock 
     end: 1,
     altitudeDeg: 0,
     airmass: 1,
+    exposures: [{ filter: 'R', exposureS: 60, count: 1 }],
   };
 }
 

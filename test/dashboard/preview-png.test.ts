@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { PreviewCache, previewPng } from '../../src/dashboard/preview-png.js';
 import type { ObservationHeader } from '../../src/observatory/images/fits-header.js';
 import type { FitsData } from '../../src/observatory/images/fits-reader.js';
-import { writeFits } from '../../src/observatory/images/fits-writer.js';
-import { tempDir } from '../helpers.js';
+import { encodeFits } from '../../src/observatory/images/fits-writer.js';
 
 function fits(width: number, height: number, value: (x: number, y: number) => number): FitsData {
   const data = new Float32Array(width * height);
@@ -61,8 +58,6 @@ describe('previewPng', () => {
 });
 
 describe('PreviewCache', () => {
-  const dir = tempDir('pyros-previews-');
-  after(() => rmSync(dir, { recursive: true, force: true }));
   const header: ObservationHeader = {
     dateObs: 0,
     exposureS: 1,
@@ -72,30 +67,52 @@ describe('PreviewCache', () => {
     telescope: 'test',
     instrument: 'test',
   };
-  const write = async (name: string, size: number): Promise<string> => {
-    const path = join(dir, name);
-    const pixels = new Uint16Array(size * size).map((_, i) => i);
-    await writeFits(path, { pixels, width: size, height: size }, header);
-    return path;
-  };
+  const fitsOf = (size: number): Buffer =>
+    encodeFits({ pixels: new Uint16Array(size * size).map((_, i) => i), width: size, height: size }, header);
+
+  /** Loaders of FITS bytes (as `Image data` would fetch them) that count their calls. */
+  function loaders() {
+    const calls = new Map<number, number>();
+    const files = new Map<number, Buffer>();
+    const load = (id: number) => async () => {
+      calls.set(id, (calls.get(id) ?? 0) + 1);
+      const bytes = files.get(id);
+      if (bytes === undefined) throw new Error(`no image ${id}`);
+      return bytes;
+    };
+    return { calls, files, load };
+  }
 
   it('makes each preview once, keeps the latest ones, and forgets failures', async () => {
     const cache = new PreviewCache(2);
-    const a = await write('a.fits', 8);
-    const b = await write('b.fits', 9);
-    const first = await cache.get(1, a);
+    const { calls, files, load } = loaders();
+    files.set(1, fitsOf(8)).set(2, fitsOf(9)).set(3, fitsOf(10));
+    const first = await cache.get(1, load(1));
     assert.equal(PNG.sync.read(first).width, 8);
-    assert.equal(await cache.get(1, a), first, 'the same buffer: not made again');
-    await cache.get(2, b);
-    await cache.get(1, a); // 1 is now the most recently used
-    await cache.get(3, await write('c.fits', 10)); // evicts 2
-    rmSync(b);
-    await assert.rejects(cache.get(2, b), { code: 'ENOENT' });
-    assert.equal(await cache.get(1, a), first, 'still cached');
+    assert.equal(await cache.get(1, load(1)), first, 'the same buffer: not made again');
+    assert.equal(calls.get(1), 1);
+    await cache.get(2, load(2));
+    await cache.get(1, load(1)); // 1 is now the most recently used
+    await cache.get(3, load(3)); // evicts 2
+    assert.equal(await cache.get(1, load(1)), first, 'still cached');
+    assert.equal(calls.get(1), 1);
+    await cache.get(2, load(2));
+    assert.equal(calls.get(2), 2, '2 was evicted: fetched again');
 
-    const late = join(dir, 'late.fits');
-    await assert.rejects(cache.get(4, late), { code: 'ENOENT' });
-    await write('late.fits', 5);
-    assert.equal(PNG.sync.read(await cache.get(4, late)).width, 5, 'the failure was not kept');
+    await assert.rejects(cache.get(4, load(4)), /no image 4/);
+    files.set(4, fitsOf(5));
+    assert.equal(PNG.sync.read(await cache.get(4, load(4))).width, 5, 'the failure was not kept');
+    assert.equal(calls.get(4), 2);
+  });
+
+  it('shares one fetch between requests for an image being made, and rejects bytes that are not FITS', async () => {
+    const cache = new PreviewCache(4);
+    const { calls, files, load } = loaders();
+    files.set(7, fitsOf(16));
+    const [a, b] = await Promise.all([cache.get(7, load(7)), cache.get(7, load(7))]);
+    assert.equal(a, b);
+    assert.equal(calls.get(7), 1);
+    files.set(8, Buffer.from('not a FITS file'));
+    await assert.rejects(cache.get(8, load(8)), /^Error: image 8: not a FITS file/);
   });
 });

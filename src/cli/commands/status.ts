@@ -74,7 +74,19 @@ function uptime(seconds: number): string {
 
 export function formatStatus(rows: readonly StatusRow[]): string {
   const table = [
-    ['AGENT', 'ADDRESS', 'PROTOCOL', 'STATE', 'RTT', 'UPTIME', 'HANDLED', 'FAILED', 'UNKNOWN', 'INVALID', 'QUEUED'],
+    [
+      'AGENT',
+      'ADDRESS',
+      'PROTOCOL',
+      'STATE',
+      'RTT',
+      'UPTIME',
+      'HANDLED',
+      'FAILED',
+      'UNKNOWN',
+      'INVALID',
+      'QUEUED',
+    ],
     ...rows.map((r) => [
       r.agent,
       r.address,

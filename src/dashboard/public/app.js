@@ -8,6 +8,7 @@ import {
   renderAlerts,
   renderImages,
   renderMessages,
+  renderNight,
   renderNow,
   renderTasks,
 } from './render.js';
@@ -36,7 +37,8 @@ function renderState(state) {
   updateAgentChoices(agents.map((a) => a.name));
   renderTasks(state.tasks);
   renderTimeline(state.plan, state.time);
-  renderNow(state.now);
+  renderNight(state.now);
+  renderNow(state.now, state.time);
   renderAlerts(state.alerts ?? []);
   renderImages(state.images ?? []);
   const version = state.plan?.version ?? 0;

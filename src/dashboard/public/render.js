@@ -96,10 +96,79 @@ const WEATHER = [
 ];
 
 /**
- * The Now section: observation, telescope, dome and weather against its limits.
- * @param {{observation?: any, telescope?: {status?: unknown, pointing?: any}, dome?: unknown, filter?: unknown, weather?: {reading?: any, good?: boolean, limits?: Record<string, number>}} | null | undefined} now
+ * The part of `now.error` (one line per agent that did not answer, `; ` between) about `agent`.
+ * @param {string | undefined} error
+ * @param {string} agent
  */
-export function renderNow(now) {
+function errorOf(error, agent) {
+  return (error ?? '').split('; ').find((e) => e.startsWith(`${agent}: `));
+}
+
+/**
+ * The night at the top of the page, as the majordome runs it: its state and why (day, closed and
+ * the reason, paused since …, idle with the next block, observing).
+ * @param {{execution?: {state: string, why: string, paused?: {since: number, reason: string} | null} | null, error?: string} | null | undefined} now
+ */
+export function renderNight(now) {
+  const execution = now?.execution;
+  const state = execution?.state ?? 'unknown';
+  const badge = byTestId('night-state');
+  badge.className = `state night-${state}`;
+  badge.dataset.state = state;
+  badge.textContent = state;
+  if (execution === null || execution === undefined) {
+    fill(
+      'night-why',
+      el(
+        'span',
+        { class: 'error-text' },
+        errorOf(now?.error, 'majordome') ?? 'the majordome does not answer',
+      ),
+    );
+    return;
+  }
+  const paused = execution.paused;
+  fill(
+    'night-why',
+    execution.why,
+    // The operator's reason, and a Pause that outlasts a closing (the weather closed while paused).
+    paused
+      ? el(
+          'span',
+          { class: 'muted' },
+          state === 'paused'
+            ? ` (${paused.reason})`
+            : ` (paused since ${utc(paused.since)}: ${paused.reason})`,
+        )
+      : '',
+  );
+}
+
+/**
+ * Safe or unsafe, as a coloured badge; "no verdict" when unknown.
+ * @param {boolean | null | undefined} safe
+ * @param {string} unknown what to say when there is no verdict
+ */
+function safeBadge(safe, unknown) {
+  const known = safe === true || safe === false;
+  return el(
+    'span',
+    {
+      class: `state ${safe === true ? 'state-up' : safe === false ? 'state-down' : ''}`,
+      'data-safe': known ? String(safe) : 'unknown',
+    },
+    known ? (safe ? 'safe' : 'unsafe') : unknown,
+  );
+}
+
+/**
+ * The Now section: observation, telescope, dome, the observation manager's interlock, and the
+ * weather: monitoring's verdict (safe or unsafe, why, until when it holds) and the readings
+ * against their limits.
+ * @param {{observation?: any, telescope?: {status?: unknown, pointing?: any}, dome?: unknown, filter?: unknown, interlock?: {safe: boolean, reason: string} | null, weather?: {reading?: any, safe?: boolean | null, reason?: string | null, validUntil?: number | null, limits?: Record<string, number> | null}, error?: string} | null | undefined} now
+ * @param {number} time the observatory's time of this state
+ */
+export function renderNow(now, time) {
   const obs = now?.observation;
   fill(
     'now-observation',
@@ -108,28 +177,38 @@ export function renderNow(now) {
       : `${obs.targetName ?? obs.requestId ?? brief(obs)} (${obs.state ?? '?'}, since ${utc(obs.startedAt)})`,
   );
   const pointing = now?.telescope?.pointing;
+  const omError = errorOf(now?.error, 'observation_manager');
   fill(
     'now-telescope',
     brief(now?.telescope?.status),
     pointing ? ` at RA ${num(pointing.raDeg, 3)}° Dec ${num(pointing.decDeg, 3)}°` : '',
     // The devices are unknown when the observation manager does not answer: say why.
-    now?.error ? el('span', { class: 'error-text' }, ` (${now.error})`) : '',
+    omError ? el('span', { class: 'error-text' }, ` (${omError})`) : '',
   );
   const dome = typeof now?.dome === 'object' && now?.dome !== null ? now.dome.state : now?.dome;
   fill('now-dome', el('span', { class: `state dome-${dome}`, 'data-state': String(dome) }, brief(dome)));
   fill('now-filter', brief(now?.filter));
+  const interlock = now?.interlock;
+  fill('now-interlock', safeBadge(interlock?.safe, 'unknown'), interlock ? ` ${interlock.reason}` : '');
 
-  const reading = now?.weather?.reading;
-  const limits = now?.weather?.limits ?? {};
-  const good = now?.weather?.good;
+  const weather = now?.weather;
+  const reading = weather?.reading;
+  const limits = weather?.limits ?? {};
+  const validUntil = weather?.validUntil;
+  const monitoringError = errorOf(now?.error, 'monitoring');
   fill(
     'weather-verdict',
-    el(
-      'span',
-      { class: `state ${good === false ? 'state-down' : good === true ? 'state-up' : ''}` },
-      good === undefined || good === null ? 'no verdict yet' : good ? 'good' : 'bad',
-    ),
-    reading ? el('span', { class: 'muted' }, ` reading at ${utc(reading.time)}`) : '',
+    safeBadge(weather?.safe, 'no verdict yet'),
+    weather?.reason ? el('span', { 'data-testid': 'weather-reason' }, ` ${weather.reason}`) : '',
+    typeof validUntil === 'number'
+      ? el(
+          'span',
+          { class: validUntil < time ? 'error-text' : 'muted' },
+          validUntil < time ? ` (expired at ${utc(validUntil)})` : ` (valid until ${utc(validUntil)})`,
+        )
+      : '',
+    reading ? el('span', { class: 'muted' }, `, reading at ${utc(reading.time)}`) : '',
+    monitoringError ? el('span', { class: 'error-text' }, ` ${monitoringError}`) : '',
   );
   fill(
     'weather-body',
@@ -141,7 +220,7 @@ export function renderNow(now) {
         (typeof limit === 'number' ? value > limit : w.zero === true && value > 0);
       return el(
         'tr',
-        { 'data-testid': `weather-${w.label}`, class: over ? 'over' : '', 'data-over': over },
+        { 'data-testid': `weather-${w.label}`, class: over ? 'over' : '', 'data-over': String(over) },
         el('td', {}, w.label),
         el('td', { class: 'num' }, `${num(value, w.digits)} ${w.unit}`),
         el(
@@ -196,7 +275,7 @@ export function renderImages(images) {
     const card = existing.get(String(image.id)) ?? imageCard(image);
     // The analysis arrives after the image: refresh its line in place.
     const analysis = card.querySelector('[data-testid="image-analysis"]');
-    if (analysis !== null) analysis.textContent = analysisLine(image.analysis);
+    if (analysis !== null) analysis.textContent = analysisLine(image);
     return card;
   });
   grid.replaceChildren(...cards);
@@ -218,14 +297,25 @@ function imageCard(image) {
       el('strong', {}, image.object),
       ` ${image.filter} ${num(image.exposureS, 0)} s at ${utc(image.dateObs)}`,
       el('br'),
-      el('span', { class: 'muted', 'data-testid': 'image-analysis' }, analysisLine(image.analysis)),
+      el('span', { class: 'muted', 'data-testid': 'image-analysis' }, analysisLine(image)),
     ),
   );
 }
 
-/** @param {Record<string, any> | null | undefined} a */
-function analysisLine(a) {
-  if (a === null || a === undefined) return 'analysis pending';
+/**
+ * The analyzer's word on an image: its result, or pending, failed, or unknown (no answer).
+ * @param {{analysis?: Record<string, any> | null, analysisState?: string | null}} image
+ */
+function analysisLine(image) {
+  const a = image.analysis;
+  if (a === null || a === undefined) {
+    const state = image.analysisState;
+    return state === 'failed'
+      ? 'analysis failed'
+      : state === 'pending'
+        ? 'analysis pending'
+        : 'no analysis known';
+  }
   const count = a.sourceCount ?? a.count ?? (Array.isArray(a.sources) ? a.sources.length : undefined);
   return `background ${num(a.background, 1)}, noise ${num(a.noise, 2)}, ${count ?? '?'} sources`;
 }

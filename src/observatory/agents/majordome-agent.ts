@@ -57,6 +57,9 @@ export class MajordomeAgent extends ObservatoryAgent {
   readonly #holdUntil = new Map<string, number>();
   /** Whether the dome is known closed and parked by our last Close dome. */
   #closed = false;
+  /** The generation of the Close dome on its way (a block started meanwhile voids it), if any. */
+  #closing: number | undefined;
+  #closeGeneration = 0;
   /** When the last observation ended (observatory time). */
   #lastEndAt = 0;
   #timer: TimerHandle | undefined;
@@ -165,7 +168,7 @@ export class MajordomeAgent extends ObservatoryAgent {
     const step = nextStep({
       now,
       blocks,
-      due: blocks.map((b, i) => this.#dueAt(blocks, i)),
+      due: blocks.map((_, i) => this.#dueAt(blocks, i)),
       running: this.#running?.block,
       paused: this.#paused,
       preempt: this.ctx.settings.majordome.preempt,
@@ -186,7 +189,7 @@ export class MajordomeAgent extends ObservatoryAgent {
     } else if (step.kind === 'start') {
       await this.#startBlock(step.block);
     } else {
-      if (step.close && !waitForPlan) await this.#ensureClosed(step.why);
+      if (step.close && !waitForPlan) this.#ensureClosed(step.why);
       const state =
         this.#running !== undefined ? 'observing' : this.#paused !== undefined ? 'paused' : 'idle';
       const next =
@@ -211,7 +214,7 @@ export class MajordomeAgent extends ObservatoryAgent {
   /** Unsafe: stop what runs, close and park; wake when it may change (the Sun below the limit). */
   async #unsafe(safety: Safety, now: number): Promise<void> {
     if (this.#running !== undefined) await this.#abortRunning(`unsafe: ${safety.reason}`);
-    await this.#ensureClosed(safety.reason);
+    this.#ensureClosed(safety.reason);
     if (safety.cause === 'daylight') {
       const night = currentNight(this.ctx.site, now);
       const dark = night.dark?.start;
@@ -238,6 +241,7 @@ export class MajordomeAgent extends ObservatoryAgent {
     this.#running = running;
     this.#started.add(block.id);
     this.#closed = false;
+    this.#closeGeneration++;
     try {
       const reply = await Sender.request(
         AGENTS.observationManager,
@@ -271,20 +275,29 @@ export class MajordomeAgent extends ObservatoryAgent {
     this.#running = undefined;
   }
 
-  /** Closes the dome and parks, once per closing; tried again later if the observation manager does not answer. */
-  async #ensureClosed(reason: string): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Closes the dome and parks, once per closing. It does not wait for the dome in the mailbox: a
+   * close takes a minute at the real pace, and Pause, Resume and the rest must not wait behind it.
+   * One that fails is tried again later; one overtaken by a block's start no longer counts.
+   */
+  #ensureClosed(reason: string): void {
+    if (this.#closed || this.#closing === this.#closeGeneration) return;
     this.#retry?.cancel();
     const om = this.ctx.settings.observation_manager;
     const timeout = OM_TIMEOUT_MS + ((om.readout_s + om.dome_close_s + 180) * 1000) / this.ctx.clock.speed;
-    try {
-      await Sender.request(AGENTS.observationManager, Msg.CLOSE_DOME, { reason, park: true }, { timeout });
-      this.#closed = true;
-      this.#running = undefined;
-    } catch (err) {
-      this.log.warn(`close dome (${reason}): ${(err as Error).message}; trying again`);
-      this.#retry = this.at(this.ctx.clock.now() + RETRY_MS, () => this.schedule());
-    }
+    const generation = this.#closeGeneration;
+    this.#closing = generation;
+    Sender.request(AGENTS.observationManager, Msg.CLOSE_DOME, { reason, park: true }, { timeout }).then(
+      () => {
+        if (this.#closing === generation) this.#closing = undefined;
+        if (generation === this.#closeGeneration) this.#closed = true;
+      },
+      (err: Error) => {
+        if (this.#closing === generation) this.#closing = undefined;
+        this.log.warn(`close dome (${reason}): ${err.message}; trying again`);
+        this.#retry = this.at(this.ctx.clock.now() + RETRY_MS, () => this.schedule());
+      },
+    );
   }
 
   #ended(observationId: number): Promise<void> {

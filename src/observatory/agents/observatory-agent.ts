@@ -134,14 +134,15 @@ export abstract class ObservatoryAgent extends Agent {
     const watch = new SafetyWatch(this.ctx.site);
     let expiry: TimerHandle | undefined;
     let refresh: TimerHandle | undefined;
-    const arm = (this.#armWatch = (): void => {
+    const arm = (): void => {
       expiry?.cancel();
       refresh?.cancel();
       const at = watch.expiresAt();
       const early = watch.refreshAt();
       if (early !== undefined) refresh = this.at(early, () => void this.#askVerdict());
       if (at !== undefined) expiry = this.at(at + 1, () => onChange(watch.assess(this.ctx.clock.now())));
-    });
+    };
+    this.#armWatch = arm;
     this.onMessage(WEATHER_VERDICT, async (verdict) => {
       if (!watch.update(verdict)) return;
       arm();

@@ -57,6 +57,7 @@ export const VOEVENT = defineMessage({
 
 /** → alert_manager: the latest notices, newest first. */
 export const ALERTS = defineMessage({
+  query: true,
   name: 'Alerts',
   to: [AGENTS.alertManager],
   description: 'the latest notices received, newest first',

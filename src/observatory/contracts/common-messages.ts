@@ -5,6 +5,7 @@ import { MessageLogEntrySchema } from './schemas.js';
 
 /** → any observatory agent: the latest messages it received (its own log), newest first. */
 export const MESSAGES = defineMessage({
+  query: true,
   name: 'Messages',
   to: OBSERVATORY_AGENTS,
   description: 'the latest messages this agent received, newest first',

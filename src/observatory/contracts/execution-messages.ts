@@ -43,6 +43,7 @@ export const WEATHER_VERDICT = defineMessage({
 
 /** → monitoring: the latest reading, the verdict and the limits. */
 export const WEATHER = defineMessage({
+  query: true,
   name: 'Weather',
   to: [AGENTS.monitoring],
   description: 'the latest reading, the verdict, the limits',
@@ -79,6 +80,7 @@ export const RESUME = defineMessage({
 
 /** → majordome: what it is doing and why. */
 export const EXECUTION = defineMessage({
+  query: true,
   name: 'Execution',
   to: [AGENTS.majordome],
   description: 'the state of the night, the running block and why',

@@ -52,6 +52,7 @@ export const CLOSE_DOME = defineMessage({
 
 /** → observation_manager: the devices and what it observes. */
 export const DEVICES = defineMessage({
+  query: true,
   name: 'Devices',
   to: [AGENTS.observationManager],
   description: 'the devices, the running observation, the interlock',
@@ -67,6 +68,7 @@ export const DEVICES = defineMessage({
 
 /** → observation_manager: its observations, newest first. */
 export const OBSERVATIONS = defineMessage({
+  query: true,
   name: 'Observations',
   to: [AGENTS.observationManager],
   description: 'observations, newest first',
@@ -81,6 +83,7 @@ export const OBSERVATIONS = defineMessage({
 
 /** → observation_manager: image records, newest first, or by id. */
 export const IMAGES = defineMessage({
+  query: true,
   name: 'Images',
   to: [AGENTS.observationManager],
   description: 'image records, newest first or by id',
@@ -95,6 +98,7 @@ export const IMAGES = defineMessage({
 
 /** → observation_manager: a piece of an image's FITS file (so no one needs its disk). */
 export const IMAGE_DATA = defineMessage({
+  query: true,
   name: 'Image data',
   to: [AGENTS.observationManager],
   description: "a piece of an image's FITS file, base64",
@@ -139,6 +143,7 @@ export const AnalysisViewSchema = z
 
 /** → analyzer: the analyses of these images. */
 export const ANALYSES = defineMessage({
+  query: true,
   name: 'Analyses',
   to: [AGENTS.analyzer],
   description: 'the analyses of images by id',
@@ -148,6 +153,7 @@ export const ANALYSES = defineMessage({
 
 /** → analyzer: the task queue it feeds. */
 export const TASKS = defineMessage({
+  query: true,
   name: 'Tasks',
   to: [AGENTS.analyzer],
   description: 'the task broker and its counts by state',

@@ -49,6 +49,7 @@ export const REPLAN = defineMessage({
 
 /** → scheduler: the current plan. */
 export const PLAN = defineMessage({
+  query: true,
   name: 'Plan',
   to: [AGENTS.scheduler],
   description: 'the current plan',
@@ -67,6 +68,7 @@ export const PLAN_UPDATED = defineMessage({
 
 /** → scheduler: requests by id, or by state. */
 export const REQUESTS = defineMessage({
+  query: true,
   name: 'Requests',
   to: [AGENTS.scheduler],
   description: 'requests by id or state, newest first',

@@ -33,9 +33,7 @@ export class Outbox {
    */
   post(recipient: string, message: string, payload: unknown, now: number, key?: string): number {
     if (key !== undefined) {
-      this.db
-        .prepare('DELETE FROM outbox WHERE recipient = ? AND coalesce_key = ?')
-        .run(recipient, key);
+      this.db.prepare('DELETE FROM outbox WHERE recipient = ? AND coalesce_key = ?').run(recipient, key);
     }
     const info = retryBusy(() =>
       this.db

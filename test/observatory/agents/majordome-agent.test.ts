@@ -337,6 +337,7 @@ describe('MajordomeAgent', () => {
     await plan([block('new', clock.now() + 2 * MIN)], 5);
     await plan([block('old', clock.now() - 1000)], 4);
     await waitFor(() => om.all('Start observation').length > 0, 5000, 'a start');
-    assert.equal((om.all('Start observation')[0]?.payload as { block: PlannedBlock }).block.id, 'new');
+    const first = om.all('Start observation')[0];
+    assert.equal((first?.payload as { block: PlannedBlock } | undefined)?.block.id, 'new');
   });
 });

@@ -55,11 +55,9 @@ describe('the night fails safe', { timeout: 180_000 }, () => {
   });
 
   it('a plan that runs out: parks and closes after the last block, and says why', async () => {
-    const requests = join(
-      (host = await ObservatoryHost.create('', { routineRequests: 'one.json' })).dir,
-      'one.json',
-    );
+    host = await ObservatoryHost.create('', { routineRequests: 'one.json' });
     const h = host;
+    const requests = join(h.dir, 'one.json');
     writeFileSync(
       requests,
       JSON.stringify({

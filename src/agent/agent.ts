@@ -212,8 +212,9 @@ export abstract class Agent implements MessageSink {
       return admitted;
     }
     this.counters.received++;
-    if (this.#contracts.isQuery(admitted.message)) {
-      // A query changes nothing: answered now, whatever the mailbox is busy with.
+    if (this.#contracts.isQuery(admitted.message) && this.mailbox?.isOpen) {
+      // A query changes nothing: answered now, whatever the mailbox is busy with (but after
+      // work(), as every message: before, the agent has not yet learnt what it answers with).
       this.handle(admitted, respond);
       return undefined;
     }

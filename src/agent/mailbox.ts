@@ -32,6 +32,11 @@ export class Mailbox {
     private readonly lowWater = 1_000,
   ) {}
 
+  /** Whether jobs run (work() is done). */
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
   get length(): number {
     return this.queue.length - this.head;
   }

@@ -32,16 +32,16 @@ export class AnalyzerAgent extends ObservatoryAgent {
     super(Agent.ANALYZER, { version: 1, sql: ANALYSES_SQL }, ctx);
     this.#analyses = new AnalysesRepo(this.store.db);
     this.onMessage(Msg.NEW_IMAGE, async ({ imageId, dateObs }) => {
-      const known = this.#analyses.taskOf(imageId);
-      if (known !== undefined) return { taskId: known, queued: false };
-      // One id per image: an enqueue repeated after a crash finds its task already there.
+      // One id per image (its id and its time: an observation manager whose store was reset
+      // numbers its images from 1 again): an enqueue repeated after a crash finds its task there.
       const taskId = `analyze:${imageId}@${new Date(dateObs).toISOString()}`;
+      if (this.#analyses.taskOf(imageId) === taskId) return { taskId, queued: false };
       try {
         await analyzeImageTask.applyAsync([imageId], { taskId, broker: this.broker });
       } catch (err) {
         if ((await this.broker.get(taskId)) === undefined) throw err;
       }
-      this.#analyses.add(imageId, taskId, this.ctx.clock.now());
+      this.#analyses.set(imageId, taskId, this.ctx.clock.now());
       return { taskId, queued: true };
     });
     this.onMessage(Msg.ANALYSES, ({ imageIds }) => ({ analyses: this.#analyses.views(imageIds) }));

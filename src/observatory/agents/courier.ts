@@ -35,6 +35,12 @@ export class Courier {
   readonly #running = new Map<string, Promise<void>>();
   readonly #wakers = new Set<() => void>();
   readonly #policy: CourierPolicy;
+  /**
+   * How many times each message's handler has thrown. Not the outbox's `attempts`, which also
+   * counts the attempts that found the recipient down: a recipient back after a long absence must
+   * not have its message given up at the first error of its handler.
+   */
+  readonly #handlerFailures = new Map<number, number>();
   #state: 'new' | 'running' | 'stopped' = 'new';
 
   constructor(
@@ -103,6 +109,7 @@ export class Courier {
       });
       if (this.#state !== 'running') return 'retry';
       this.outbox.delivered(entry.id);
+      this.#handlerFailures.delete(entry.id);
       if (entry.attempts > 0) {
         this.log.info(
           `"${entry.message}" delivered to ${entry.recipient} after ${entry.attempts + 1} attempts`,
@@ -114,13 +121,16 @@ export class Courier {
       const e = err as SendError & { code?: string };
       const text = e.message.split('\n')[0] ?? String(err);
       const handlerFailed = e instanceof RemoteError && e.code === 'REMOTE_ERROR';
+      const handlerFailures = (this.#handlerFailures.get(entry.id) ?? 0) + (handlerFailed ? 1 : 0);
+      if (handlerFailed) this.#handlerFailures.set(entry.id, handlerFailures);
       const forGood =
         e.code === 'INVALID_PAYLOAD' ||
         e.code === 'UNKNOWN_AGENT' ||
         e.code === 'UNKNOWN_MESSAGE' ||
         e.code === 'INVALID_MESSAGE' ||
-        (handlerFailed && entry.attempts + 1 >= this.#policy.maxHandlerFailures);
+        (handlerFailed && handlerFailures >= this.#policy.maxHandlerFailures);
       if (forGood) {
+        this.#handlerFailures.delete(entry.id);
         this.outbox.dead(entry.id, text, this.now());
         this.log.error(
           `gave up delivering "${entry.message}" to ${entry.recipient}: ${text} (kept in the dead letters)`,

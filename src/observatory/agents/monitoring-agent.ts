@@ -102,7 +102,11 @@ export class MonitoringAgent extends ObservatoryAgent {
       const word = verdict.safe ? 'safe' : 'unsafe';
       this.log.info(`weather ${word}: ${verdict.reason}`);
     }
-    await this.publish(Msg.WEATHER_VERDICT, verdict);
+    // Not awaited: a recipient that is down costs the Sender's retries (about 1.5 real s) before it
+    // gives up, and waiting for it here would hold up the mailbox (the `Weather` queries) and the
+    // next poll, so the other recipients' verdicts would come late and expire (at 600x, a poll
+    // every 15 observatory minutes instead of every minute). publish() logs its own failures.
+    void this.publish(Msg.WEATHER_VERDICT, verdict);
     return verdict;
   }
 }

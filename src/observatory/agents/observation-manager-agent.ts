@@ -160,7 +160,10 @@ export class ObservationManagerAgent extends ObservatoryAgent {
       return id;
     });
     const controller = new AbortController();
-    const ended = this.#observe(block, observationId, controller.signal);
+    // Run from the next microtask, once #current is set: a run that failed synchronously (the rule
+    // turning unsafe between the check above and its own) would otherwise end, and clear #current,
+    // before #current was set, leaving a stale observation that makes every later start "busy".
+    const ended = Promise.resolve().then(() => this.#observe(block, observationId, controller.signal));
     this.#current = { observationId, block, controller, ended };
     return { observationId };
   }
@@ -180,8 +183,10 @@ export class ObservationManagerAgent extends ObservatoryAgent {
             const safety = this.#assess();
             if (!safety.safe) throw new Error(`unsafe: ${safety.reason}`);
           },
-          imageRecorded: (imageId, image) => {
-            if (analyzer) this.post(Msg.NEW_IMAGE, { imageId, observationId, ...image });
+          imageRecorded: (imageId, { object, filter, dateObs }) => {
+            // The contract's fields only: the outbox keeps the payload as posted, and the image's
+            // path on this agent's disk is no one else's business.
+            if (analyzer) this.post(Msg.NEW_IMAGE, { imageId, observationId, object, filter, dateObs });
           },
           transaction: (fn) => this.store.transaction(fn),
         },
@@ -225,9 +230,17 @@ export class ObservationManagerAgent extends ObservatoryAgent {
 
   /** Stops what runs, closes the dome, and parks the telescope when `park`. */
   async closeDome(reason: string, park: boolean) {
-    const { aborted } = await this.abort(reason);
     const { dome, telescope } = this.devices;
-    await Promise.all([dome.close(), park && telescope.status() !== 'parked' ? telescope.park() : undefined]);
+    // The dome starts closing with the abort, not once the run has ended: a run waiting for its
+    // dome to open would otherwise open it fully first (in the rain, when the interlock closes).
+    // Closing interrupts the opening, and the run ends as aborted.
+    const [aborted] = await Promise.all([
+      this.abort(reason).then(async ({ aborted }) => {
+        if (park && telescope.status() !== 'parked') await telescope.park();
+        return aborted;
+      }),
+      dome.close(),
+    ]);
     return { aborted, dome: dome.state(), telescope: telescope.status() };
   }
 

@@ -42,6 +42,8 @@ export async function runObservation(
   // The opening itself is not aborted by a preemption (the dome would close again, and the alert
   // needs it open): the abort takes effect once the dome is open.
   if (dome.state() === 'closing') await dome.close();
+  // Closed for the weather meanwhile (with more than one message at a time): do not reopen.
+  signal.throwIfAborted();
   if (dome.state() !== 'open') {
     run.assertSafe();
     await dome.open();

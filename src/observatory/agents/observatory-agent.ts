@@ -94,7 +94,9 @@ export abstract class ObservatoryAgent extends Agent {
     const to =
       options.to === undefined ? contract.to : typeof options.to === 'string' ? [options.to] : options.to;
     const now = this.ctx.clock.now();
-    for (const recipient of to) this.store.outbox.post(recipient, contract.name, payload, now, options.key);
+    // The checked value: what the contract allows, nothing more, travels.
+    for (const recipient of to)
+      this.store.outbox.post(recipient, contract.name, checked.value, now, options.key);
     queueMicrotask(() => this.courier.kick());
   }
 

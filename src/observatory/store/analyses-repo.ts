@@ -35,12 +35,17 @@ interface Row {
 export class AnalysesRepo {
   constructor(private readonly db: Db) {}
 
-  /** Records the task of a new image; false when the image was already known (told twice). */
-  add(imageId: number, taskId: string, now: number): boolean {
-    const insert = this.db.prepare(
-      "INSERT OR IGNORE INTO analyses (image_id, task_id, state, created_at) VALUES (?, ?, 'pending', ?)",
+  /**
+   * Records the task of an image, pending. An image id known with another task is a new image (an
+   * observation manager that started its numbering again): it replaces the old row.
+   */
+  set(imageId: number, taskId: string, now: number): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO analyses (image_id, task_id, state, created_at) VALUES (?, ?, 'pending', ?)
+       ON CONFLICT(image_id) DO UPDATE SET task_id = excluded.task_id, state = 'pending', analysis = NULL,
+         analyzed_at = NULL, error = NULL, created_at = excluded.created_at`,
     );
-    return retryBusy(() => insert.run(imageId, taskId, now)).changes === 1;
+    retryBusy(() => upsert.run(imageId, taskId, now));
   }
 
   taskOf(imageId: number): string | undefined {

@@ -138,9 +138,13 @@ describe('a host killed and restarted', { timeout: 180_000 }, () => {
     const count = (await observations(h)).length;
     assert.equal(await h.stop('SIGKILL'), null);
     await h.start('resume', 600);
-    const state = await h.ask('majordome', Msg.EXECUTION);
-    assert.equal(state.state, 'paused');
-    assert.equal(state.paused?.reason, 'checking the mirror');
+    // Paused from the start (until monitoring answers, the state says closed: no verdict yet).
+    assert.equal((await h.ask('majordome', Msg.EXECUTION)).paused?.reason, 'checking the mirror');
+    await h.until(
+      async () => (await h.ask('majordome', Msg.EXECUTION)).state === 'paused',
+      10_000,
+      'paused, and safe',
+    );
     const later = h.simNow() + 20 * MIN;
     await h.until(() => h.simNow() > later, 10_000, 'twenty simulated minutes');
     assert.equal((await observations(h)).length, count, 'nothing started while paused');

@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AgentConfig } from '../../dist/config/agent-config.js';
+import { Sender } from '../../dist/sender/sender.js';
 import { publishVoEvent } from '../../dist/transport/vtp/vtp-publisher.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -99,6 +101,18 @@ export async function oneHost(start, speed) {
   const anchor = Date.now();
   const lines = [];
   collect(host, lines);
+  // Started: each agent answers a query (queries wait for work(): the VTP port is open then).
+  const config = AgentConfig.load(join(dir, 'pyros_agent_config.ini'));
+  for (const agent of AGENTS) {
+    for (;;) {
+      const up = await Sender.request(agent, 'Messages', { limit: 1 }, { config, timeout: 1000 }).then(
+        () => true,
+        () => false,
+      );
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   return {
     name: 'one host (loopback)',
     lines,
@@ -109,6 +123,7 @@ export async function oneHost(start, speed) {
       return { role: answer.role, sentAt };
     },
     async stop() {
+      Sender.closeAll();
       host.kill('SIGTERM');
       await new Promise((r) => host.once('exit', r));
       rmSync(dir, { recursive: true, force: true });

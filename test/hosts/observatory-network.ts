@@ -224,11 +224,16 @@ export class ObservatoryNetwork {
     );
   }
 
-  /** Resolves once every agent named answers STATUS. */
+  /**
+   * Resolves once every agent named has started: it answers `Messages`, a query, which waits for
+   * its work() (STATUS is answered while work() still runs, before a VTP port is open, say).
+   */
   up(apps: readonly string[]): Promise<boolean> {
     return this.until(
       async () =>
-        (await Promise.all(apps.map((a) => this.ops.request(a, 'STATUS').then(() => true)))).every(Boolean),
+        (
+          await Promise.all(apps.map((a) => this.ops.request(a, 'Messages', { limit: 1 }).then(() => true)))
+        ).every(Boolean),
       30_000,
       `${apps.join(', ')} up`,
     );

@@ -100,7 +100,7 @@ export class ObservatoryHost {
 
   /**
    * Starts `pyros start --sim-start WHEN --speed N` (with `apps`: only those); resolves once
-   * every agent it runs answers STATUS.
+   * every agent it runs has started (answers `Messages`, a query, which waits for its work()).
    */
   async start(when: string, speed: number, apps: readonly string[] = []): Promise<void> {
     const child = spawn(
@@ -134,8 +134,8 @@ export class ObservatoryHost {
     const running = apps.length > 0 ? apps : this.agents;
     await this.until(
       async () => {
-        const up = await Promise.all(running.map((a) => this.status(a)));
-        return up.every((s) => s !== undefined);
+        const up = await Promise.all(running.map((a) => this.started(a)));
+        return up.every(Boolean);
       },
       20_000,
       `every agent of the host up (${running.join(', ')})`,
@@ -157,6 +157,15 @@ export class ObservatoryHost {
   send(agent: string, message: string, payload?: unknown): Promise<void> {
     this.#config ??= AgentConfig.load(this.config);
     return Sender.sendTo(agent, message, payload, { config: this.#config });
+  }
+
+  /** Whether the agent has started (its work() done): it answers a query. */
+  async started(agent: string): Promise<boolean> {
+    this.#config ??= AgentConfig.load(this.config);
+    return Sender.request(agent, 'Messages', { limit: 1 }, { config: this.#config, timeout: 1000 }).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** The agent's STATUS, or undefined when it does not answer. */

@@ -11,6 +11,7 @@ import type { Safety } from '../safety/safety-rule.js';
 import type { SafetyWatch } from '../safety/safety-watch.js';
 import { slewMs } from '../scheduler/overheads.js';
 import type { Plan, PlannedBlock } from '../scheduler/request.js';
+import { DomeCloser } from './dome-closer.js';
 import { nextStep, type Step } from './next-step.js';
 import { ObservatoryAgent } from './observatory-agent.js';
 import { overheadsOf } from './overheads-of.js';
@@ -55,11 +56,16 @@ export class MajordomeAgent extends ObservatoryAgent {
   readonly #done = new Map<string, number>();
   /** Requests whose observation just failed, held back until then, so a failure cannot loop. */
   readonly #holdUntil = new Map<string, number>();
-  /** Whether the dome is known closed and parked by our last Close dome. */
-  #closed = false;
-  /** The generation of the Close dome on its way (a block started meanwhile voids it), if any. */
-  #closing: number | undefined;
-  #closeGeneration = 0;
+  readonly #dome = new DomeCloser(
+    () => {
+      const om = this.ctx.settings.observation_manager;
+      return OM_TIMEOUT_MS + ((om.readout_s + om.dome_close_s + 180) * 1000) / this.ctx.clock.speed;
+    },
+    (reason, err) => {
+      this.log.warn(`close dome (${reason}): ${err.message}; trying again`);
+      this.#retry = this.at(this.ctx.clock.now() + RETRY_MS, () => this.schedule());
+    },
+  );
   /** When the last observation ended (observatory time). */
   #lastEndAt = 0;
   #timer: TimerHandle | undefined;
@@ -240,8 +246,7 @@ export class MajordomeAgent extends ObservatoryAgent {
     const running: Running = { block };
     this.#running = running;
     this.#started.add(block.id);
-    this.#closed = false;
-    this.#closeGeneration++;
+    this.#dome.opening();
     try {
       const reply = await Sender.request(
         AGENTS.observationManager,
@@ -275,29 +280,9 @@ export class MajordomeAgent extends ObservatoryAgent {
     this.#running = undefined;
   }
 
-  /**
-   * Closes the dome and parks, once per closing. It does not wait for the dome in the mailbox: a
-   * close takes a minute at the real pace, and Pause, Resume and the rest must not wait behind it.
-   * One that fails is tried again later; one overtaken by a block's start no longer counts.
-   */
   #ensureClosed(reason: string): void {
-    if (this.#closed || this.#closing === this.#closeGeneration) return;
     this.#retry?.cancel();
-    const om = this.ctx.settings.observation_manager;
-    const timeout = OM_TIMEOUT_MS + ((om.readout_s + om.dome_close_s + 180) * 1000) / this.ctx.clock.speed;
-    const generation = this.#closeGeneration;
-    this.#closing = generation;
-    Sender.request(AGENTS.observationManager, Msg.CLOSE_DOME, { reason, park: true }, { timeout }).then(
-      () => {
-        if (this.#closing === generation) this.#closing = undefined;
-        if (generation === this.#closeGeneration) this.#closed = true;
-      },
-      (err: Error) => {
-        if (this.#closing === generation) this.#closing = undefined;
-        this.log.warn(`close dome (${reason}): ${err.message}; trying again`);
-        this.#retry = this.at(this.ctx.clock.now() + RETRY_MS, () => this.schedule());
-      },
-    );
+    this.#dome.close(reason);
   }
 
   #ended(observationId: number): Promise<void> {

@@ -3,6 +3,7 @@
 // Everything runs over real sockets on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { Agent, type AgentOptions } from '../src/agent/agent.js';
 import type { AgentStatus } from '../src/agent/agent-status.js';
 import type { MessageHandler } from '../src/agent/message.js';
@@ -12,6 +13,7 @@ import { BodyReader, FrameReader } from '../src/transport/frame-reader.js';
 import { FrameWriter } from '../src/transport/frame-writer.js';
 import { newSessionId } from '../src/transport/framed-connection.js';
 import { FRAMED_MAGIC, FrameType, NONCE_BYTES, PROTOCOL_VERSION } from '../src/transport/frames.js';
+import { clientTlsOptions } from '../src/transport/tls-psk.js';
 import { freePorts, writeConfig } from './helpers.js';
 
 const started = new Set<Agent>();
@@ -111,9 +113,16 @@ export interface RawClient {
   isClosed(): boolean;
 }
 
-export function rawConnect(port: number): Promise<RawClient> {
+/**
+ * A raw client on 127.0.0.1:`port`; with `tls` (the agent's name and secret) inside TLS with the
+ * secret's PSK, as a pyros-ts client with the secret connects.
+ */
+export function rawConnect(port: number, tls?: { agent: string; secret: string }): Promise<RawClient> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket =
+      tls === undefined
+        ? connect({ host: '127.0.0.1', port })
+        : tlsConnect({ host: '127.0.0.1', port, ...clientTlsOptions(tls.secret, tls.agent) });
     const chunks: Buffer[] = [];
     let closedAt = 0;
     const closed = new Promise<number>((r) =>
@@ -124,7 +133,7 @@ export function rawConnect(port: number): Promise<RawClient> {
     );
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', () => {}); // resets by the server are expected; `closed` reports them
-    socket.once('connect', () =>
+    socket.once(tls === undefined ? 'connect' : 'secureConnect', () =>
       resolve({ socket, received: () => Buffer.concat(chunks), closed, isClosed: () => closedAt !== 0 }),
     );
     socket.once('error', reject);
@@ -171,9 +180,13 @@ export interface FramedClient extends RawClient {
 /** Opens a framed connection: preamble, HELLO, (AUTH,) READY. `auth` overrides the AUTH frame's body. */
 export async function framedConnect(
   port: number,
-  opts: { secret?: string; sessionId?: Buffer; auth?: Buffer } = {},
+  opts: { secret?: string; agent?: string; sessionId?: Buffer; auth?: Buffer } = {},
 ): Promise<FramedClient> {
-  const c = await rawConnect(port);
+  // With a secret, inside TLS (the agent's name is the PSK identity), as the server requires.
+  const c = await rawConnect(
+    port,
+    opts.secret === undefined ? undefined : { agent: opts.agent ?? 'alert_manager', secret: opts.secret },
+  );
   const sessionId = opts.sessionId ?? newSessionId();
   const clientNonce = newNonce();
   const w = new FrameWriter();

@@ -13,6 +13,8 @@ export interface AgentOptions {
   /** Server limits and timeouts, mostly for tests. */
   readonly server?: Partial<{
     maxConnections: number;
+    maxPending: number;
+    maxPendingPerAddress: number;
     firstByteTimeoutMs: number;
     handshakeTimeoutMs: number;
     textTimeoutMs: number;

@@ -1,6 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { loadAgentConfig } from '../config/agent-config.js';
 import type { AgentEndpoint } from '../config/agent-endpoint.js';
+import { quoted } from '../logging/log-guard.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { Sender } from '../sender/sender.js';
 import { AgentServer } from '../transport/agent-server.js';
@@ -201,14 +202,14 @@ export abstract class Agent implements MessageSink {
     if (this.closing) return `agent "${this.name}" is shutting down`;
     if (msg.message === Agent.SHUTDOWN) {
       this.counters.received++;
-      this.log.info(`SHUTDOWN from ${msg.from}`);
+      this.log.info(`SHUTDOWN from ${quoted(msg.from)}`);
       this.queueShutdown(respond);
       return undefined;
     }
     const admitted = this.#contracts.admit(msg);
     if (!('message' in admitted)) {
       this.counters.invalid++;
-      this.log.warn(`refused "${msg.message}" from ${msg.from}: ${admitted.reason}`);
+      this.log.warn(`refused ${quoted(msg.message)} from ${quoted(msg.from)}: ${admitted.reason}`);
       return admitted;
     }
     this.counters.received++;

@@ -1,3 +1,4 @@
+import { quoted } from '../logging/log-guard.js';
 import { RejectCode } from '../transport/frames.js';
 import type { InboundMessage } from '../transport/inbound.js';
 import { checkSchema, type MessageContract } from './contract.js';
@@ -26,7 +27,7 @@ export class Contracts {
     const checked = checkSchema(contract.payload, msg.payload);
     if (checked.ok) return new WithPayload(msg, checked.value);
     return {
-      reason: `invalid payload for "${msg.message}": ${checked.reason}`,
+      reason: `invalid payload for ${quoted(msg.message)}: ${checked.reason}`,
       code: RejectCode.INVALID_PAYLOAD,
     };
   }

@@ -1,3 +1,4 @@
+import { quoted } from '../logging/log-guard.js';
 import type { Logger } from '../logging/logger.js';
 import { ReplyStatus } from '../transport/frames.js';
 import type { InboundMessage, Responder } from '../transport/inbound.js';
@@ -50,7 +51,7 @@ export function reportFailure(
   const e = err instanceof Error ? err : new Error(String(err));
   if (e instanceof UnknownMessageError) {
     counters.unknown++;
-    log.warn(`unknown message "${msg.message}" from ${msg.from}`);
+    log.warn(`unknown message ${quoted(msg.message)} from ${quoted(msg.from)}`);
     respond?.({ status: ReplyStatus.UNKNOWN_MESSAGE, value: { name: e.name, message: e.message } });
     return;
   }
@@ -58,9 +59,11 @@ export function reportFailure(
   // An error that says the sender's input was bad (it has `badInput: true`) is one warning line:
   // a peer sending garbage must not fill the log with stacks.
   if ((e as { badInput?: unknown }).badInput === true) {
-    log.warn(`refused "${msg.message}" from ${msg.from}: ${e.message.split('\n')[0]?.slice(0, 300)}`);
+    log.warn(
+      `refused ${quoted(msg.message)} from ${quoted(msg.from)}: ${e.message.split('\n')[0]?.slice(0, 300)}`,
+    );
   } else {
-    log.error({ err: e }, `handler for "${msg.message}" from ${msg.from} failed: ${e.message}`);
+    log.error({ err: e }, `handler for ${quoted(msg.message)} from ${quoted(msg.from)} failed: ${e.message}`);
   }
   respond?.({
     status: ReplyStatus.HANDLER_ERROR,

@@ -1,3 +1,4 @@
+import { quoted } from '../logging/log-guard.js';
 import type { InboundMessage, Responder, WireProtocol } from '../transport/inbound.js';
 import type { MailboxJob } from './mailbox.js';
 
@@ -39,7 +40,7 @@ export class UnknownMessageError extends Error {
     readonly agent: string,
     readonly messageName: string,
   ) {
-    super(`agent "${agent}" has no handler for message "${messageName}"`);
+    super(`agent "${agent}" has no handler for message ${quoted(messageName, 200)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { bounded, LogFolder } from './log-guard.js';
 
 export type { Logger } from 'pino';
 
@@ -41,7 +42,34 @@ export function rootLogger(): Logger {
   return root;
 }
 
-/** A logger whose every line names its agent (or another component, such as 'host' or 'sender'). */
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/**
+ * A logger whose every line names its agent (or another component, such as 'host' or 'sender').
+ * Its messages are bounded in length, and repeats (info and above) folded with a count (log-guard.ts).
+ */
 export function createLogger(agent: string): Logger {
-  return rootLogger().child({ agent });
+  const child = rootLogger().child({ agent });
+  const original = Object.fromEntries(LEVELS.map((name) => [name, child[name].bind(child)])) as Record<
+    (typeof LEVELS)[number],
+    (...args: unknown[]) => void
+  >;
+  const folder = new LogFolder((level, message) => {
+    const name = LEVELS.find((n) => pino.levels.values[n] === level) ?? 'warn';
+    original[name]({ folded: true }, message);
+  });
+  for (const name of LEVELS) {
+    const level = pino.levels.values[name] ?? 30;
+    const write = original[name];
+    (child as unknown as Record<string, unknown>)[name] = (...args: unknown[]): void => {
+      const at = typeof args[0] === 'string' ? 0 : 1;
+      const text = args[at];
+      if (typeof text === 'string') {
+        if (level >= 30 && !folder.admit(level, text)) return;
+        args[at] = bounded(text);
+      }
+      write(...args);
+    };
+  }
+  return child;
 }

@@ -200,6 +200,7 @@ export class PeerLink {
             host,
             port,
             clientName: this.clientName,
+            agentName: this.endpoint.name,
             secret: this.endpoint.secret,
             sessionId: this.sessionId,
             connectTimeoutMs: this.policy.connectTimeoutMs,

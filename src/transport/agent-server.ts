@@ -1,12 +1,15 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { AgentEndpoint } from '../config/agent-endpoint.js';
 import type { Logger } from '../logging/logger.js';
+import { Admission, type Admitted } from './admission.js';
 import { isLoopback, textAllowed } from './auth.js';
 import { FramedSession } from './framed-session.js';
 import { ErrorCode, FRAMED_MAGIC } from './frames.js';
 import type { MessageSink } from './inbound.js';
 import { SessionLog } from './session-log.js';
 import { TextSession } from './text-session.js';
+import { serverTlsOptions, TLS_RECORD_HANDSHAKE } from './tls-psk.js';
 
 /** Where and how an agent listens, and the limits that protect it from bad peers. */
 export interface AgentServerOptions {
@@ -18,9 +21,12 @@ export interface AgentServerOptions {
   readonly allowedHosts?: readonly string[];
   readonly maxMessageBytes?: number;
   readonly maxConnections?: number;
+  /** Connections without a finished handshake, in all, and from one address (the oldest goes first when full). */
+  readonly maxPending?: number;
+  readonly maxPendingPerAddress?: number;
   /** A new connection must send its first byte within this time. */
   readonly firstByteTimeoutMs?: number;
-  /** A framed connection must finish its handshake within this time. */
+  /** A framed connection must finish its handshake within this time of connecting, however it trickles. */
   readonly handshakeTimeoutMs?: number;
   /** A text connection must deliver its whole message and close within this time. */
   readonly textTimeoutMs?: number;
@@ -32,14 +38,20 @@ export interface AgentServerOptions {
 export const SERVER_DEFAULTS = {
   maxMessageBytes: 1024 * 1024,
   maxConnections: 1024,
-  firstByteTimeoutMs: 10_000,
+  maxPending: 64,
+  maxPendingPerAddress: 32,
+  firstByteTimeoutMs: 5_000,
   handshakeTimeoutMs: 5_000,
   textTimeoutMs: 10_000,
   partialFrameTimeoutMs: 10_000,
 } as const;
 
 interface Connection {
-  readonly socket: Socket;
+  /** The TCP connection: what admission and deadlines watch, what is destroyed. */
+  readonly raw: Socket;
+  /** What the session reads and writes: `raw`, or TLS on top of it. */
+  socket: Socket;
+  readonly admitted: Admitted;
   session: FramedSession | TextSession | undefined;
   /** ms timestamp after which the connection is closed (0: none), and what it failed to do by then. */
   deadline: number;
@@ -52,7 +64,8 @@ interface Connection {
  */
 export class AgentServer {
   private readonly server: Server;
-  private readonly connections = new Set<Connection>();
+  private readonly connections = new Map<Admitted, Connection>();
+  private readonly admission: Admission;
   private readonly sessions = new SessionLog();
   private readonly opts: Required<Omit<AgentServerOptions, 'secret'>> & { secret: string | undefined };
   private sweep: NodeJS.Timeout | undefined;
@@ -89,6 +102,7 @@ export class AgentServer {
     private readonly sink: MessageSink,
   ) {
     this.opts = { ...SERVER_DEFAULTS, allowedHosts: [], ...options, secret: options.secret };
+    this.admission = new Admission(this.opts);
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -137,44 +151,86 @@ export class AgentServer {
   setReading(on: boolean): void {
     if (on === this.reading) return;
     this.reading = on;
-    for (const c of this.connections) {
+    for (const c of this.connections.values()) {
       if (on) c.socket.resume();
       else c.socket.pause();
     }
   }
 
   private accept(socket: Socket): void {
-    if (this.connections.size >= this.opts.maxConnections) {
+    const admitted = this.admission.admit(socket, (victim, why) => {
+      const c = this.connections.get(victim);
+      this.connections.delete(victim);
+      this.rejected++;
+      this.opts.log.warn(`closed connection from ${victim.address}: ${why}`);
+      (c?.raw ?? victim.socket).destroy();
+    });
+    if (admitted === undefined) {
       socket.destroy();
       this.rejected++;
       const now = Date.now();
       if (now - this.overflowLogged > 1000) {
         this.overflowLogged = now;
         this.opts.log.warn(
-          `connection from ${socket.remoteAddress} refused: ${this.opts.maxConnections} connections open`,
+          `connection from ${socket.remoteAddress ?? '?'} refused: ${this.opts.maxConnections} connections open`,
         );
       }
       return;
     }
     const conn: Connection = {
+      raw: socket,
       socket,
+      admitted,
       session: undefined,
       deadline: Date.now() + this.opts.firstByteTimeoutMs,
       deadlineWhy: `sent nothing within ${this.opts.firstByteTimeoutMs} ms`,
     };
-    this.connections.add(conn);
+    this.connections.set(admitted, conn);
     socket.setKeepAlive(true, 30_000);
     if (!this.reading) socket.pause();
-    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
-    socket.on('end', () => {
-      if (conn.session instanceof TextSession) conn.session.finish();
-      else socket.end();
-    });
-    socket.on('error', (err) => this.opts.log.debug(`connection ${this.describe(socket)}: ${err.message}`));
+    socket.once('data', (chunk: Buffer) => this.onFirstChunk(conn, chunk));
+    socket.on('error', (err) => this.opts.log.debug(`connection ${this.describe(conn)}: ${err.message}`));
     socket.on('close', () => {
       if (conn.session instanceof FramedSession) conn.session.markClosed();
-      this.connections.delete(conn);
+      this.connections.delete(admitted);
+      this.admission.release(admitted);
     });
+  }
+
+  /** Reads from `stream` (the raw socket, or TLS over it) into the connection's session. */
+  private readFrom(conn: Connection, stream: Socket): void {
+    conn.socket = stream;
+    stream.on('data', (chunk: Buffer) => this.onData(conn, chunk));
+    stream.on('end', () => {
+      if (conn.session instanceof TextSession) conn.session.finish();
+      else stream.end();
+    });
+  }
+
+  /**
+   * The first bytes tell the protocol: a TLS handshake (framed inside TLS, the only framed
+   * allowed when a secret is set), the framed preamble, or text.
+   */
+  private onFirstChunk(conn: Connection, chunk: Buffer): void {
+    const { secret } = this.opts;
+    if (chunk[0] === TLS_RECORD_HANDSHAKE) {
+      if (secret === undefined) {
+        this.reject(conn.raw, 'TLS offered, but this agent has no secret to derive its key from', false);
+        return;
+      }
+      conn.raw.pause();
+      conn.raw.unshift(chunk);
+      const tls = new TLSSocket(conn.raw, {
+        isServer: true,
+        ...serverTlsOptions(secret, this.opts.agentName),
+      });
+      tls.on('error', (err) => this.reject(conn.raw, `TLS: ${err.message.split('\n')[0]}`, false));
+      if (!this.reading) tls.pause();
+      this.readFrom(conn, tls);
+      return;
+    }
+    this.readFrom(conn, conn.raw);
+    this.onData(conn, chunk);
   }
 
   private onData(conn: Connection, chunk: Buffer): void {
@@ -188,8 +244,16 @@ export class AgentServer {
           sessions: this.sessions,
           reject: (s, why) => this.reject(s, why, true),
         });
-        conn.deadline = Date.now() + this.opts.handshakeTimeoutMs;
+        // From the connection's start, not from this byte: a handshake trickled in does not last.
+        conn.deadline = conn.admitted.since + this.opts.handshakeTimeoutMs;
         conn.deadlineWhy = `handshake not done within ${this.opts.handshakeTimeoutMs} ms`;
+        if (this.opts.secret !== undefined && !(conn.socket instanceof TLSSocket)) {
+          conn.session.fail(
+            ErrorCode.AUTH,
+            'a secret is set: framed connections must come inside TLS (a pyros-ts client with the secret does so)',
+          );
+          return;
+        }
       } else {
         if (!textAllowed(conn.socket.remoteAddress, this.opts.secret, this.opts.allowedHosts)) {
           this.reject(
@@ -211,13 +275,15 @@ export class AgentServer {
       }
     }
     conn.session.receive(chunk);
-    if (conn.deadline !== 0 && conn.session instanceof FramedSession && conn.session.isOpen)
+    if (conn.deadline !== 0 && conn.session instanceof FramedSession && conn.session.isOpen) {
       conn.deadline = 0;
+      this.admission.trust(conn.admitted);
+    }
   }
 
   private expire(): void {
     const now = Date.now();
-    for (const c of this.connections) {
+    for (const c of this.connections.values()) {
       if (c.deadline !== 0 && now > c.deadline) {
         c.deadline = 0;
         this.timeOut(c, c.deadlineWhy);
@@ -234,23 +300,33 @@ export class AgentServer {
   /** A framed peer is told why (ERROR TIMEOUT) before the close; anything else is just closed. */
   private timeOut(c: Connection, why: string): void {
     if (c.session instanceof FramedSession) c.session.fail(ErrorCode.TIMEOUT, why);
-    else this.reject(c.socket, why, false);
+    else this.reject(c.raw, why, false);
   }
 
-  private describe(socket: Socket): string {
-    return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  private describe(c: Connection): string {
+    return `${c.admitted.address}:${c.raw.remotePort ?? '?'}`;
   }
 
-  /** Closes an offender: one log line, the rest keep being served. */
+  /** The connection of a socket (raw or TLS). */
+  private connectionOf(socket: Socket): Connection | undefined {
+    for (const c of this.connections.values()) if (c.raw === socket || c.socket === socket) return c;
+    return undefined;
+  }
+
+  /** Closes an offender: one log line (its address taken at accept), the rest keep being served. */
   private reject(socket: Socket, why: string, graceful: boolean): void {
+    const c = this.connectionOf(socket);
     this.rejected++;
-    this.opts.log.warn(`closed connection from ${this.describe(socket)}: ${why}`);
+    this.opts.log.warn(
+      `closed connection from ${c === undefined ? (socket.remoteAddress ?? '?') : this.describe(c)}: ${why}`,
+    );
+    const raw = c?.raw ?? socket;
     if (graceful) {
       // Let an ERROR frame already written reach the peer, but never wait on it for long.
       socket.end();
-      setTimeout(() => socket.destroy(), 200).unref();
+      setTimeout(() => raw.destroy(), 200).unref();
     } else {
-      socket.destroy();
+      raw.destroy();
     }
   }
 
@@ -258,12 +334,12 @@ export class AgentServer {
   async close(graceMs = 2000): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const c of this.connections) {
+    for (const c of this.connections.values()) {
       if (c.session instanceof FramedSession) c.session.end();
-      else c.socket.destroy();
+      else c.raw.destroy();
     }
     const force = setTimeout(() => {
-      for (const c of this.connections) c.socket.destroy();
+      for (const c of this.connections.values()) c.raw.destroy();
     }, graceMs);
     await closed;
     clearTimeout(force);

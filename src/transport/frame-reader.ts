@@ -25,7 +25,12 @@ export class FrameReader {
   private buf: Buffer = Buffer.alloc(0);
   private off = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  constructor(private maxFrameBytes: number) {}
+
+  /** Changes the largest frame accepted from now on (a server allows full-size frames only once authenticated). */
+  setMaxFrameBytes(bytes: number): void {
+    this.maxFrameBytes = bytes;
+  }
 
   /** Bytes received that do not yet make a whole frame. */
   get buffered(): number {

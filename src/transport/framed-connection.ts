@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { clientProof, newNonce, proofMatches, serverProof } from './auth.js';
 import { BodyReader, FrameError, FrameReader } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
@@ -14,6 +15,7 @@ import {
   SESSION_ID_BYTES,
   WelcomeFlag,
 } from './frames.js';
+import { clientTlsOptions } from './tls-psk.js';
 
 /** Why a connection could not be opened or was closed by the peer. `code` tells the caller whether to retry. */
 export class ConnectionError extends Error {
@@ -32,6 +34,8 @@ export interface FramedConnectionOptions {
   readonly port: number;
   /** Name the client gives in its HELLO. */
   readonly clientName: string;
+  /** The agent it connects to (the TLS PSK identity when there is a secret). */
+  readonly agentName: string;
   readonly secret?: string | undefined;
   /** Identifies the client across reconnects, so the server can drop resent duplicates. */
   readonly sessionId: Buffer;
@@ -74,7 +78,25 @@ export class FramedConnection {
     listener: FramedConnectionListener,
   ): Promise<{ connection: FramedConnection; lastSeq: number }> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: opts.host, port: opts.port, noDelay: true });
+      // With a secret, the whole connection runs inside TLS 1.3 with the secret's PSK (tls-psk.ts).
+      const secured = opts.secret !== undefined;
+      const tcp = connect({ host: opts.host, port: opts.port, noDelay: true });
+      let tcpConnected = false;
+      tcp.once('connect', () => {
+        tcpConnected = true;
+      });
+      const socket: Socket = secured
+        ? tlsConnect({ socket: tcp, ...clientTlsOptions(opts.secret as string, opts.agentName) })
+        : tcp;
+      /**
+       * A TLS handshake that fails once TCP was up is a refusal, not the network: the secrets
+       * differ, or the agent has none (it closes on a TLS hello). Retrying will not help.
+       */
+      const tlsRefused = (detail: string) =>
+        new ConnectionError(
+          `${where} refused the TLS handshake (${detail}): a wrong secret, or the agent has none`,
+          'REFUSED',
+        );
       const reader = new FrameReader(opts.maxMessageBytes + MSG_OVERHEAD + 0xffff);
       const conn = new FramedConnection(socket, opts.maxMessageBytes);
       const clientNonce = newNonce();
@@ -99,15 +121,29 @@ export class FramedConnection {
         else reject(err);
       };
 
-      socket.on('connect', () => {
+      socket.on(secured ? 'secureConnect' : 'connect', () => {
         conn.writer.raw(FRAMED_MAGIC);
         conn.writer.hello(PROTOCOL_VERSION, opts.sessionId, clientNonce, opts.clientName);
         conn.flush();
       });
+      let secure = !secured;
+      socket.once('secureConnect', () => {
+        secure = true;
+      });
       socket.on('error', (err: NodeJS.ErrnoException) =>
-        fail(new ConnectionError(`${where}: ${err.code ?? err.message}`, 'NETWORK')),
+        fail(
+          secured && tcpConnected && !secure
+            ? tlsRefused(err.code ?? err.message)
+            : new ConnectionError(`${where}: ${err.code ?? err.message}`, 'NETWORK'),
+        ),
       );
-      socket.on('close', () => fail(new ConnectionError(`${where} closed the connection`, 'NETWORK')));
+      socket.on('close', () =>
+        fail(
+          secured && tcpConnected && !secure
+            ? tlsRefused('closed')
+            : new ConnectionError(`${where} closed the connection`, 'NETWORK'),
+        ),
+      );
       socket.on('data', (chunk: Buffer) => {
         try {
           reader.push(chunk);

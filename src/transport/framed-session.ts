@@ -30,6 +30,13 @@ export interface FramedSessionContext {
 
 type State = 'preamble' | 'hello' | 'auth' | 'open' | 'closed';
 
+/**
+ * The largest frame before the handshake is done: a HELLO (version, session id, nonce, a name of
+ * up to 255 bytes) or an AUTH is a few hundred bytes. So an unauthenticated peer cannot make the
+ * agent hold a megabyte for it.
+ */
+const HANDSHAKE_FRAME_BYTES = 1024;
+
 /** The server side of one framed connection: handshake, authentication, then messages in, acks and replies out. */
 export class FramedSession {
   private state: State = 'preamble';
@@ -54,8 +61,7 @@ export class FramedSession {
     readonly socket: Socket,
     private readonly ctx: FramedSessionContext,
   ) {
-    // A frame carries the message, its names and its payload: allow the payload limit plus room for the rest.
-    this.reader = new FrameReader(ctx.maxMessageBytes + MSG_OVERHEAD + 3 * 255 + 0xffff);
+    this.reader = new FrameReader(HANDSHAKE_FRAME_BYTES);
     this.remoteAddress = socket.remoteAddress ?? '';
   }
 
@@ -159,6 +165,8 @@ export class FramedSession {
     this.lastSeq = this.ctx.sessions.get(this.session);
     this.writer.ready(this.lastSeq, proof);
     this.state = 'open';
+    // A frame carries the message, its names and its payload: the payload limit plus room for the rest.
+    this.reader.setMaxFrameBytes(this.ctx.maxMessageBytes + MSG_OVERHEAD + 3 * 255 + 0xffff);
   }
 
   private onMessage(body: Buffer): void {
@@ -171,8 +179,19 @@ export class FramedSession {
     const message = r.str16('message', this.messageMemo);
     const payloadText = r.json('payload');
     r.end('MSG');
+    // Sequence numbers start at 1: a 0 would be neither new nor a resend, and get no answer at all.
+    if (seq === 0) return this.writer.reject(0, 'MSG sequence numbers start at 1');
     if (seq <= this.lastSeq) return; // a resend of what was accepted before a reconnect: the cumulative ack covers it
     this.lastSeq = seq;
+    // The payload itself within the limit (the frame's limit leaves room for the names besides).
+    const max = this.ctx.maxMessageBytes;
+    // A UTF-8 byte is at most 3 per UTF-16 unit: measure exactly only when that bound passes the limit.
+    if (payloadText !== undefined && payloadText.length * 3 > max && Buffer.byteLength(payloadText) > max) {
+      return this.writer.reject(
+        seq,
+        `payload of ${Buffer.byteLength(payloadText)} bytes, over the ${max}-byte limit`,
+      );
+    }
     if (to !== this.ctx.agentName) {
       return this.writer.reject(
         seq,

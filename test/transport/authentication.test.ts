@@ -84,7 +84,7 @@ test('a client config without the secret: RefusedError, fast', async () => {
   await assert.rejects(Sender.request(NAME, 'PING', undefined, { config }), (err: unknown) => {
     assert.ok(err instanceof RefusedError);
     assert.equal(err.code, 'REFUSED');
-    assert.match(err.message, /requires a secret and none is configured/);
+    assert.match(err.message, /a secret is set: framed connections must come inside TLS/);
     return true;
   });
   assert.ok(Date.now() - t0 < 500);
@@ -103,9 +103,9 @@ test('a client with a secret for an agent that has none: RefusedError (it would 
   await shutdownAgent(agent);
 });
 
-test('a framed client sending a garbage AUTH: ERROR (AUTH) and closed', async () => {
+test('a framed client sending a garbage AUTH, inside TLS with the right key: ERROR (AUTH) and closed', async () => {
   for (const garbage of [Buffer.from('not a proof'), Buffer.alloc(32, 0xab), Buffer.alloc(0)]) {
-    await assert.rejects(framedConnect(port, { auth: garbage }), /closed before a frame 0x4/);
+    await assert.rejects(framedConnect(port, { secret: SECRET, auth: garbage }), /closed before a frame 0x4/);
   }
   // With the right proof, the same raw client gets through.
   const ok = await framedConnect(port, { secret: SECRET });
@@ -118,7 +118,7 @@ test('a framed client sending a garbage AUTH: ERROR (AUTH) and closed', async ()
 });
 
 test('the ERROR frame a bad proof gets says AUTH', async () => {
-  const c = await rawConnect(port);
+  const c = await rawConnect(port, { agent: NAME, secret: SECRET });
   const w = new FrameWriter();
   w.raw(FRAMED_MAGIC);
   w.hello(PROTOCOL_VERSION, Buffer.alloc(16, 1), Buffer.alloc(32, 2), 'x');
@@ -127,6 +127,19 @@ test('the ERROR frame a bad proof gets says AUTH', async () => {
   c.socket.write(w.take() as Buffer);
   await within(c.closed, 2000, 'close');
   assert.equal(errorCode(framesIn(c.received())), ErrorCode.AUTH);
+  await shutdownAgent(agent);
+});
+
+test('with a secret, a plain framed client (no TLS) is refused with ERROR (AUTH) at its HELLO', async () => {
+  const c = await rawConnect(port);
+  const w = new FrameWriter();
+  w.raw(FRAMED_MAGIC);
+  w.hello(PROTOCOL_VERSION, Buffer.alloc(16, 1), Buffer.alloc(32, 2), 'old-client');
+  c.socket.write(w.take() as Buffer);
+  await within(c.closed, 2000, 'close');
+  assert.equal(errorCode(framesIn(c.received())), ErrorCode.AUTH);
+  assert.equal(agent.status().received, 0);
+  await assertServing(NAME);
   await shutdownAgent(agent);
 });
 

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createLogger, type Logger } from '../../logging/logger.js';
+import { Admission, type Admitted } from '../admission.js';
 import { buildAck, buildIamAlive, buildNak } from './transport-messages.js';
 import { DEFAULT_MAX_VTP_FRAME_BYTES, encodeVtpFrame, VtpFrameError, VtpFrameReader } from './vtp-frame.js';
 import { classifyVtpPayload, type VtpEvent, type VtpEventHandler } from './vtp-payload.js';
@@ -14,10 +15,21 @@ export interface VtpReceiverOptions {
   readonly localIvorn: string;
   readonly onEvent: VtpEventHandler;
   readonly maxFrameBytes?: number;
-  /** A connection with nothing to say for this long (ms) is closed. Default 20 000 (Comet's). */
+  /**
+   * A connection that completes no frame for this long (ms) is closed, however many bytes it
+   * trickles (waiting for our own handler does not count). Default 20 000 (Comet's idle time).
+   */
   readonly idleTimeoutMs?: number;
-  /** Connections beyond this many are refused. Default 16. */
+  /** A frame begun must be complete within this time (ms). Default 10 000. */
+  readonly frameTimeoutMs?: number;
+  /** Connections in all; beyond, refused. Default 16. */
   readonly maxConnections?: number;
+  /**
+   * Connections that have not yet delivered a whole frame, in all and from one address: when full,
+   * the oldest is closed to make room. Defaults 12 and 4.
+   */
+  readonly maxPending?: number;
+  readonly maxPendingPerAddress?: number;
   readonly log?: Logger;
 }
 
@@ -32,17 +44,24 @@ export class VtpReceiver {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly log: Logger;
+  private readonly admission: Admission;
+  /** Each connection's deadlines: when its frame begun must end, when it must complete another. */
+  private readonly watch = new Map<
+    Socket,
+    { partialSince: number; lastFrame: number; pending: () => number; peer: string }
+  >();
+  private sweep: NodeJS.Timeout | undefined;
 
   private constructor(private readonly opts: VtpReceiverOptions) {
     this.log = opts.log ?? createLogger('vtp-receiver');
+    const maxConnections = opts.maxConnections ?? 16;
+    this.admission = new Admission({
+      maxConnections,
+      maxPending: Math.min(maxConnections, opts.maxPending ?? 12),
+      maxPendingPerAddress: opts.maxPendingPerAddress ?? 4,
+    });
     // Half-open allowed: an author may end its side right after its event and still read the ack.
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.serve(socket));
-    this.server.maxConnections = opts.maxConnections ?? 16;
-    this.server.on('drop', (d) =>
-      this.log.warn(
-        `VTP ${d?.remoteAddress}:${d?.remotePort}: refused, ${this.server.maxConnections} connections open`,
-      ),
-    );
   }
 
   /** Starts a receiver; resolves once it listens. */
@@ -56,7 +75,26 @@ export class VtpReceiver {
       });
     });
     r.log.info(`VTP receiver listening on ${opts.host ?? '127.0.0.1'}:${r.port}`);
+    r.sweep = setInterval(() => r.expire(), 250);
+    r.sweep.unref();
     return r;
+  }
+
+  /** Closes connections whose frame takes too long, or that complete none for too long. */
+  private expire(): void {
+    const now = Date.now();
+    const idleMs = this.opts.idleTimeoutMs ?? 20_000;
+    const frameMs = this.opts.frameTimeoutMs ?? 10_000;
+    for (const [socket, w] of this.watch) {
+      if (w.partialSince !== 0 && now - w.partialSince > frameMs) {
+        this.log.warn(`VTP ${w.peer}: a frame not complete within ${frameMs} ms; connection closed`);
+        socket.destroy();
+      } else if (w.pending() === 0 && now - w.lastFrame > idleMs) {
+        // Waiting for our own handler is not the author's idleness.
+        this.log.info(`VTP ${w.peer}: no frame for ${idleMs} ms, closed`);
+        socket.destroy();
+      }
+    }
   }
 
   /** The port it listens on. */
@@ -67,26 +105,35 @@ export class VtpReceiver {
 
   /** Stops listening and closes every connection. */
   async close(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     for (const s of this.sockets) s.destroy();
     await closed;
   }
 
   private serve(socket: Socket): void {
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    const admitted = this.admission.admit(socket, (victim: Admitted, why: string) => {
+      this.log.warn(`VTP ${victim.address}: ${why}`);
+      victim.socket.destroy();
+    });
+    if (admitted === undefined) {
+      this.log.warn(`VTP ${peer}: refused, ${this.opts.maxConnections ?? 16} connections open`);
+      socket.destroy();
+      return;
+    }
     const reader = new VtpFrameReader(this.opts.maxFrameBytes ?? DEFAULT_MAX_VTP_FRAME_BYTES);
-    const idleMs = this.opts.idleTimeoutMs ?? 20_000;
     let replies: Promise<void> = Promise.resolve();
     let pending = 0;
+    const watched = { partialSince: 0, lastFrame: Date.now(), pending: () => pending, peer };
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => {}); // a reset by the author: 'close' follows
-    socket.setTimeout(idleMs, () => {
-      // Waiting for our own handler is not the author's idleness.
-      if (pending > 0) return;
-      this.log.info(`VTP ${peer}: idle for ${idleMs} ms, closed`);
-      socket.destroy();
+    this.watch.set(socket, watched);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.watch.delete(socket);
+      this.admission.release(admitted);
     });
+    socket.on('error', () => {}); // a reset by the author: 'close' follows
     const reply = (xml: string) => {
       if (!socket.destroyed && socket.writable) socket.write(encodeVtpFrame(xml));
     };
@@ -102,6 +149,9 @@ export class VtpReceiver {
       reader.push(chunk);
       try {
         for (let body = reader.next(); body !== undefined; body = reader.next()) {
+          // A whole frame: the author has proved it speaks VTP; its clocks start again.
+          watched.lastFrame = Date.now();
+          this.admission.trust(admitted);
           const p = classifyVtpPayload(body, reader.maxFrameBytes);
           if (p.kind === 'voevent') {
             enqueue(() => this.handle(p.xml, { ivorn: p.ivorn, role: p.role, peer }, reply));
@@ -114,6 +164,7 @@ export class VtpReceiver {
             this.log.info(`VTP ${peer}: transport ${p.message.role} ignored`);
           }
         }
+        watched.partialSince = reader.pendingBytes === 0 ? 0 : watched.partialSince || Date.now();
       } catch (err) {
         if (!(err instanceof VtpFrameError)) throw err;
         this.log.warn(`VTP ${peer}: ${err.message}; connection closed`);

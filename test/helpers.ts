@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '../src/logging/logger.js';
 
 /** Ports the kernel just handed out and freed: free for the test to bind right after. */
 export async function freePorts(count: number): Promise<number[]> {
@@ -60,3 +61,20 @@ export async function waitFor<T>(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A logger that keeps its lines, by level (pino's `(object, text)` form too). */
+export function recordingLog() {
+  const lines: Array<{ level: 'debug' | 'info' | 'warn' | 'error'; text: string }> = [];
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (first: unknown, second?: unknown): void => {
+      lines.push({ level, text: String(typeof second === 'string' ? second : first) });
+    };
+  const log = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  } as unknown as Logger;
+  return { log, lines, count: (level: string) => lines.filter((l) => l.level === level).length };
+}

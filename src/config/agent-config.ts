@@ -139,6 +139,24 @@ export class AgentConfig {
     checkDefaults(doc);
     const defaultSecret = process.env[SECRET_ENV] || undefined;
     const agents = [...doc.sections.keys()].map((name) => agentEndpoint(doc, name, { defaultSecret }));
+    // Two agents on one address would fail only when the second binds, on whichever host that is.
+    const taken = new Map<string, string>();
+    for (const a of agents) {
+      const address = `${sameHost(a.ip)}:${a.receivePort}`;
+      const first = taken.get(address);
+      if (first !== undefined) {
+        throw new ConfigError(
+          {
+            file: path,
+            section: a.name,
+            key: 'receive_port',
+            line: doc.sections.get(a.name)?.lines.receive_port,
+          },
+          `${a.receivePort} on ${a.ip} is [${first}]'s address too: two agents cannot listen on one port`,
+        );
+      }
+      taken.set(address, a.name);
+    }
     return new AgentConfig(path, agents, {
       broker: doc.defaults.broker,
       observatory: doc.defaults.observatory,
@@ -164,6 +182,25 @@ export class AgentConfig {
     const agent = this.agents.get(name);
     if (!agent) throw new UnknownAgentError(name, this.file, this.names());
     return agent;
+  }
+}
+
+/** One spelling per address of this machine's loopback, so that `localhost` and `127.0.0.1` clash. */
+function sameHost(ip: string): string {
+  const lower = ip.toLowerCase();
+  return lower === 'localhost' ? '127.0.0.1' : lower;
+}
+
+/**
+ * Throws unless `config` names at least one agent: for commands that act on agents (start,
+ * status), an empty file is a mistake, not an observatory with nothing to do.
+ */
+export function requireAgents(config: AgentConfig): void {
+  if (config.agents.size === 0) {
+    throw new ConfigError(
+      { file: config.file },
+      'no agent configured: give each agent a section, e.g. [scheduler] with receive_port = 9002',
+    );
   }
 }
 

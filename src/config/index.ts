@@ -7,6 +7,7 @@ export {
   CONFIG_FILE_NAME,
   clearAgentConfigCache,
   loadAgentConfig,
+  requireAgents,
   resolveConfigPath,
   SECRET_ENV,
   UnknownAgentError,

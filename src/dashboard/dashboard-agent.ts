@@ -37,13 +37,14 @@ export class DashboardAgent extends ObservatoryAgent {
   }
 
   protected override async work(): Promise<void> {
-    const { host, port, token } = this.ctx.settings.dashboard;
+    const { host, port, token, allowed_origins } = this.ctx.settings.dashboard;
     const loopback = isLoopbackHost(host);
     const source = new ObservatorySource(this.ctx);
     this.#source = source;
     this.#server = createDashboardServer(source, {
       token: token || process.env[DASHBOARD_TOKEN_ENV] || undefined,
       loopback,
+      allowedOrigins: allowed_origins,
       publicDir: PUBLIC_DIR,
       log: this.log,
     });

@@ -16,8 +16,12 @@ export interface DashboardServerOptions {
   readonly loopback: boolean;
   /** The page's folder (index.html, app.js, style.css). */
   readonly publicDir: string;
-  /** Where server errors (5xx) and stream failures are logged. */
+  /** Origins besides its own whose pages may act (`[dashboard] allowed_origins`: a proxy in front of it). */
+  readonly allowedOrigins?: readonly string[];
+  /** Where server errors (5xx), stream failures and wrong tokens are logged. */
   readonly log?: Logger;
+  /** The login limiter's clock (tests). */
+  readonly now?: () => number;
 }
 
 /**
@@ -35,7 +39,7 @@ export function createDashboardServer(
     done(null, body),
   );
   answerErrorsAsJson(app, options.log);
-  const auth = new DashboardAuth(options.token, options.loopback);
+  const auth = new DashboardAuth(options);
   const events = new StateEvents(() => source.state(), options.log);
   // Before the server waits for its connections to end: an event stream never ends by itself.
   app.addHook('preClose', async () => events.close());

@@ -7,6 +7,8 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    /** Headers the answer carries (e.g. `retry-after` of a 429). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -40,6 +42,7 @@ export function answerErrorsAsJson(app: FastifyInstance, log?: Logger): void {
     if (better !== undefined) message = better(err);
     else if (err instanceof SyntaxError && status === 400) message = `body is not JSON: ${err.message}`;
     if (status >= 500) log?.error({ err }, `${request.method} ${request.url}: ${err.message}`);
+    if (err instanceof HttpError) reply.headers(err.headers);
     return reply.code(status).send({ error: oneLine(message) });
   });
   app.setNotFoundHandler((request, reply) =>

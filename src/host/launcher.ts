@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AgentConfig, resolveConfigPath } from '../config/agent-config.js';
+import { AgentConfig, requireAgents, resolveConfigPath } from '../config/agent-config.js';
 import type { AgentEndpoint } from '../config/agent-endpoint.js';
 import { ConfigError } from '../config/config-error.js';
 import { createLogger, LOG_FORMAT_ENV, logFormat } from '../logging/logger.js';
@@ -67,6 +67,7 @@ export async function runHost(options: HostOptions = {}): Promise<number> {
   const log = createLogger('host');
   const file = options.config ?? resolveConfigPath();
   const config = AgentConfig.load(file);
+  requireAgents(config);
   const apps = selectApps(config, options.apps);
   if (apps.length === 0) {
     throw new ConfigError({ file: config.file }, 'no app to start: give a section a `module` or `app` key');

@@ -1,4 +1,5 @@
 import type { Broker } from './broker.js';
+import { isTransientBrokerError } from './broker-retry.js';
 import { TaskFailedError, TaskResultError } from './task-errors.js';
 import { FINAL_STATES, type TaskProgress, type TaskRecord, type TaskState } from './task-record.js';
 
@@ -35,7 +36,8 @@ export class AsyncResult<R = unknown> {
 
   /**
    * Waits for the task to end and returns its result; throws TaskFailedError on FAILURE,
-   * TaskResultError on REVOKED, EXPIRED, or when `timeout` (ms, default 60 s) passes first.
+   * TaskResultError on REVOKED, EXPIRED, or when `timeout` (ms, default 60 s) passes first. A
+   * broker briefly away is waited for, within the timeout.
    */
   async get(options: { timeout?: number } = {}): Promise<R> {
     const timeout = options.timeout ?? 60_000;
@@ -43,7 +45,16 @@ export class AsyncResult<R = unknown> {
     // Poll fast at first (most tasks are short), then back off to 50 ms.
     let interval = 1;
     for (;;) {
-      const r = await this.refresh();
+      let r: TaskRecord;
+      try {
+        r = await this.refresh();
+      } catch (err) {
+        if (!isTransientBrokerError(err) || Date.now() >= deadline) throw err;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(100, Math.max(1, deadline - Date.now()))),
+        );
+        continue;
+      }
       if (FINAL_STATES.has(r.state)) {
         if (r.state === 'SUCCESS') return r.result as R;
         if (r.state === 'FAILURE')

@@ -90,5 +90,11 @@ export interface Broker {
   /** Task counts by state (for status and the dashboard). */
   counts(): Promise<Partial<Record<TaskState, number>>>;
 
+  /**
+   * What a restart of the broker itself would lose, as a warning a worker logs at start (Redis
+   * without AOF), or undefined when tasks are kept on disk as they are written.
+   */
+  durabilityWarning(): Promise<string | undefined>;
+
   close(): Promise<void>;
 }

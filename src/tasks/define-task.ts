@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AsyncResult } from './async-result.js';
 import type { Broker } from './broker.js';
+import { withBrokerRetry } from './broker-retry.js';
 import { assertJson } from './json-value.js';
 import type { TaskContext } from './task-context.js';
 import type { Json, NewTask } from './task-record.js';
@@ -74,24 +75,9 @@ export function registeredTaskNames(): string[] {
   return [...registry.keys()];
 }
 
-const ENQUEUE_DEADLINE_MS = 10_000;
-
-/** Enqueues, retrying with backoff while the broker is briefly unreachable or busy, within a deadline. */
-async function enqueueWithRetry(broker: Broker, task: NewTask): Promise<void> {
-  const until = Date.now() + ENQUEUE_DEADLINE_MS;
-  for (let delay = 10; ; delay = Math.min(1000, delay * 2)) {
-    try {
-      return await broker.enqueue(task, Date.now());
-    } catch (err) {
-      const message = (err as Error).message;
-      const transient =
-        /SQLITE_BUSY|database is locked|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable/i.test(
-          message,
-        );
-      if (!transient || Date.now() + delay > until) throw err;
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+/** Enqueues, retrying with backoff while the broker is briefly unreachable or busy, within its deadline. */
+function enqueueWithRetry(broker: Broker, task: NewTask): Promise<void> {
+  return withBrokerRetry(() => broker.enqueue(task, Date.now()));
 }
 
 function seconds(what: string, v: number | undefined): number | undefined {

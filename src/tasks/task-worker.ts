@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../logging/logger.js';
 import type { Broker } from './broker.js';
+import { withBrokerRetry } from './broker-retry.js';
 import { registeredTask } from './define-task.js';
 import { assertJson } from './json-value.js';
 import type { TaskContext } from './task-context.js';
@@ -59,6 +60,8 @@ export class TaskWorker {
   private idle: Array<() => void> = [];
   /** Tasks whose end is not recorded yet (stop() waits for them). */
   private recording = 0;
+  /** Tasks whose handler has ended and whose result is being recorded: their locks are still held. */
+  private readonly unrecorded = new Set<string>();
   private lastCleanup = 0;
   private heartbeats: NodeJS.Timeout | undefined;
   /** Tasks ended by this worker, by outcome. */
@@ -76,6 +79,10 @@ export class TaskWorker {
     if (this.loopDone !== undefined) return;
     this.opts.log.info(
       `worker ${this.id} takes tasks from ${this.queues.join(', ')} (${this.concurrency} at once)`,
+    );
+    void this.opts.broker.durabilityWarning().then(
+      (warning) => warning !== undefined && this.opts.log.warn(warning),
+      () => undefined,
     );
     // One timer holds the locks of all running tasks: their heartbeats go to the broker together.
     this.heartbeats = setInterval(() => this.heartbeat(), Math.max(5, Math.floor(this.lockMs / 3)));
@@ -124,6 +131,10 @@ export class TaskWorker {
 
   /** Extends the locks of the running tasks; aborts those lost to another worker or revoked. */
   private heartbeat(): void {
+    // A result waiting for the broker keeps its lock, so that no other worker runs the task again.
+    for (const id of this.unrecorded) {
+      this.opts.broker.heartbeat(id, this.id, this.lockMs, Date.now()).catch(() => undefined);
+    }
     for (const [id, task] of this.running) {
       if (task.ended) continue;
       this.opts.broker
@@ -175,7 +186,7 @@ export class TaskWorker {
     if (task === undefined) {
       const error = { name: 'UnknownTaskError', message: `unknown task "${t.name}" on worker ${this.id}` };
       log.error(error.message);
-      await broker.fail(t.id, this.id, error, undefined, Date.now());
+      await this.record(t, () => broker.fail(t.id, this.id, error, undefined, Date.now()));
       this.counts.failed++;
       return;
     }
@@ -191,7 +202,9 @@ export class TaskWorker {
       running.ended = true;
       this.release(t.id);
       if (result !== undefined) assertJson(result, `result of task "${t.name}"`);
-      const recorded = await broker.complete(t.id, this.id, result ?? undefined, Date.now());
+      const recorded = await this.record(t, () =>
+        broker.complete(t.id, this.id, result ?? undefined, Date.now()),
+      );
       if (recorded) this.counts.succeeded++;
       else this.counts.lost++;
     } catch (err) {
@@ -202,7 +215,7 @@ export class TaskWorker {
       const error = asTaskError(err);
       const retry = t.attempt <= t.maxRetries && !controller.signal.aborted;
       const retryAt = retry ? Date.now() + t.retryBackoffMs * 2 ** (t.attempt - 1) : undefined;
-      const recorded = await broker.fail(t.id, this.id, error, retryAt, Date.now());
+      const recorded = await this.record(t, () => broker.fail(t.id, this.id, error, retryAt, Date.now()));
       if (!recorded) this.counts.lost++;
       else if (controller.signal.aborted) this.counts.revoked++;
       else if (retry) this.counts.retried++;
@@ -210,6 +223,27 @@ export class TaskWorker {
       log.warn(
         `task ${t.name} ${t.id} attempt ${t.attempt} failed: ${error.message}${retry ? '; will retry' : ''}`,
       );
+    }
+  }
+
+  /**
+   * Records a task's end, retried while the broker is briefly away (within its deadline, the lock
+   * held meanwhile): a short Redis outage never makes a finished task run again.
+   */
+  private async record<T>(t: TaskRecord, call: () => Promise<T>): Promise<T> {
+    this.unrecorded.add(t.id);
+    let waited = 0;
+    const since = Date.now();
+    try {
+      return await withBrokerRetry(call, undefined, () => {
+        waited++;
+      });
+    } finally {
+      this.unrecorded.delete(t.id);
+      if (waited > 0)
+        this.opts.log.warn(
+          `task ${t.name} ${t.id}: its end recorded after ${Date.now() - since} ms waiting for the broker`,
+        );
     }
   }
 

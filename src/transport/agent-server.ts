@@ -213,6 +213,7 @@ export class AgentServer {
    */
   private onFirstChunk(conn: Connection, chunk: Buffer): void {
     const { secret } = this.opts;
+    conn.admitted.heard = true;
     if (chunk[0] === TLS_RECORD_HANDSHAKE) {
       if (secret === undefined) {
         this.reject(conn.raw, 'TLS offered, but this agent has no secret to derive its key from', false);
@@ -225,6 +226,8 @@ export class AgentServer {
         ...serverTlsOptions(secret, this.opts.agentName),
       });
       tls.on('error', (err) => this.reject(conn.raw, `TLS: ${err.message.split('\n')[0]}`, false));
+      // The handshake proved the key (the PSK is derived from the secret): no longer a stranger.
+      tls.once('secure', () => this.admission.trust(conn.admitted));
       if (!this.reading) tls.pause();
       this.readFrom(conn, tls);
       return;

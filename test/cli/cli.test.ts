@@ -1,12 +1,14 @@
 // The `pyros` binary as a user runs it: the built dist/cli/main.js in child processes (npm test builds first).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { freePorts, sleep, writeConfig } from '../helpers.js';
+import { freePorts, sleep, tempDir, writeConfig } from '../helpers.js';
 
 const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const SHIPPED = fileURLToPath(new URL('../../observatory/', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../dist/host/apps/', import.meta.url));
 
 interface Run {
@@ -167,5 +169,65 @@ describe('pyros CLI', () => {
     const r = await pyros(['start', '--config', config]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^pyros: .*pyros_agent_config\.ini.*\[x\] colour: .*\n$/);
+  });
+
+  test('an empty config is an error for start and status; two agents on one port are caught before any binds', async () => {
+    const dir = tempDir();
+    const empty = join(dir, 'empty.ini');
+    writeFileSync(empty, '[DEFAULT]\nip = 127.0.0.1\n');
+    for (const command of ['status', 'start']) {
+      const r = await pyros([command, '--config', empty]);
+      assert.equal(r.code, 1, command);
+      assert.match(r.stderr, /^pyros: .*empty\.ini: no agent configured: .*\n$/, command);
+    }
+    const [port] = await freePorts(1);
+    const twice = join(dir, 'twice.ini');
+    writeFileSync(
+      twice,
+      `[DEFAULT]\nip = 127.0.0.1\n\n[example_ping]\nreceive_port = ${port}\n\n[example_pong]\nip = localhost\nreceive_port = ${port}\n`,
+    );
+    const r = await pyros(['start', '--config', twice]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^pyros: .*twice\\.ini:9: \\[example_pong\\] receive_port: ${port} on localhost is \\[example_ping\\]'s address too: two agents cannot listen on one port\\n$`,
+      ),
+    );
+  });
+
+  test('start reads the observatory files first: a missing weather scenario is one line and exit 1, no agent started', async () => {
+    const dir = tempDir();
+    const ports = await freePorts(2);
+    const config = join(dir, 'pyros_agent_config.ini');
+    writeFileSync(
+      config,
+      `[DEFAULT]\nip = 127.0.0.1\nobservatory = observatory.ini\n\n[monitoring]\nreceive_port = ${ports[0]}\n\n[observation_manager]\nreceive_port = ${ports[1]}\n`,
+    );
+    writeFileSync(
+      join(dir, 'observatory.ini'),
+      `[observatory]\nsite_file = ${join(SHIPPED, 'site.ini')}\nweather = nowhere.json\n`,
+    );
+    const r = await pyros(['start', '--config', config], { PYROS_LOG_LEVEL: 'info' });
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^pyros: .*observatory\.ini: \[observatory\] weather: weather scenario .*nowhere\.json: ENOENT.*\n$/,
+    );
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.doesNotMatch(r.stdout, /starting/, 'no agent was started');
+
+    writeFileSync(
+      join(dir, 'observatory.ini'),
+      `[observatory]\nsite_file = ${join(SHIPPED, 'site.ini')}\n\n[dashboard]\nport = ${ports[1]}\n`,
+    );
+    const clash = await pyros(['start', '--config', config]);
+    assert.equal(clash.code, 1);
+    assert.match(
+      clash.stderr,
+      new RegExp(
+        `^pyros: .*observatory\\.ini: \\[dashboard\\] port: ${ports[1]} on 127\\.0\\.0\\.1 is agent \\[observation_manager\\]'s receive_port in .*\\n$`,
+      ),
+    );
   });
 });

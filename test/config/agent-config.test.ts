@@ -10,6 +10,7 @@ import {
   ConfigError,
   clearAgentConfigCache,
   loadAgentConfig,
+  requireAgents,
   resolveConfigPath,
   SECRET_ENV,
   UnknownAgentError,
@@ -113,6 +114,30 @@ describe('AgentConfig', () => {
     assert.throws(() => none.endpoint('a'), {
       message: 'unknown agent "a": no section [a] in /p/x.ini (known: none)',
     });
+  });
+
+  test('two agents on one address are an error naming the second; other hosts may reuse the port', () => {
+    const text =
+      '[DEFAULT]\nip = 127.0.0.1\n[a]\nreceive_port = 5001\n[b]\nip = 10.0.0.2\nreceive_port = 5001\n[c]\nip = localhost\nreceive_port = 5001\n';
+    assertConfigError(() => withEnv(NO_ENV, () => AgentConfig.parse(text, '/x/two.ini')), {
+      file: '/x/two.ini',
+      section: 'c',
+      key: 'receive_port',
+      line: 10,
+      includes: ["5001 on localhost is [a]'s address too"],
+    });
+    const hosts = withEnv(NO_ENV, () =>
+      AgentConfig.parse(text.replace('localhost', '10.0.0.3'), '/x/ok.ini'),
+    );
+    assert.deepEqual(hosts.names(), ['a', 'b', 'c']);
+  });
+
+  test('requireAgents: a config with no agent is an error for the commands that act on agents', () => {
+    assertConfigError(() => requireAgents(AgentConfig.parse('[DEFAULT]\nip = ::1\n', '/x/e.ini')), {
+      file: '/x/e.ini',
+      includes: ['no agent configured'],
+    });
+    requireAgents(withEnv(NO_ENV, () => AgentConfig.parse(TWO, '/x/two.ini')));
   });
 
   test('a missing file, a folder and non-UTF-8 bytes give one-line ConfigErrors', () => {

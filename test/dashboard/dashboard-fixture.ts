@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ReplyOut } from '../../src/agent/contract.js';
-import { createDashboardServer } from '../../src/dashboard/dashboard-server.js';
+import { createDashboardServer, type DashboardServerOptions } from '../../src/dashboard/dashboard-server.js';
 import { ObservatorySource } from '../../src/dashboard/observatory-source.js';
 import type { ExecutionState } from '../../src/observatory/agents/majordome-agent.js';
 import { SimClock } from '../../src/observatory/clock/sim-clock.js';
@@ -477,11 +477,11 @@ export async function dashboardWorld(options: WorldOptions = {}): Promise<Dashbo
 /** The dashboard's server over an ObservatorySource of `world`, not listening (inject, or listen). */
 export function dashboardServer(
   world: DashboardWorld,
-  options: { token?: string; loopback?: boolean } = {},
+  options: Partial<Omit<DashboardServerOptions, 'publicDir'>> = {},
 ): { source: ObservatorySource; app: FastifyInstance } {
   const source = new ObservatorySource(world.obs.ctx);
   const app = createDashboardServer(source, {
-    token: options.token,
+    ...options,
     loopback: options.loopback ?? true,
     publicDir: tempPublicDir(world.obs.dir),
   });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, test } from 'node:test';
 import { FrameWriter } from '../../src/transport/frame-writer.js';
 import { ErrorCode, FRAMED_MAGIC, FrameType } from '../../src/transport/frames.js';
-import { sleep } from '../helpers.js';
+import { sleep, waitFor } from '../helpers.js';
 import {
   assertServing,
   configureAgent,
@@ -171,5 +171,46 @@ test('a framed client that never finishes its handshake: closed after handshakeT
   c.socket.write(FRAMED_MAGIC.subarray(2));
   const waited = (await within(c.closed, 3000, 'close')) - t0;
   assert.ok(waited >= 280 && waited < 1300, `closed after ${waited} ms`);
+  await assertRejectedAndServing(1);
+});
+
+/** The REJECTs among `frames`: seq and reason. */
+function rejects(frames: readonly { type: number; body: Buffer }[]): Array<{ seq: number; reason: string }> {
+  return frames
+    .filter((f) => f.type === FrameType.REJECT)
+    .map((f) => ({
+      seq: f.body.readUInt32BE(0),
+      reason: f.body.subarray(6, 6 + f.body.readUInt16BE(4)).toString(),
+    }));
+}
+
+test('a MSG whose payload passes max_message_bytes, and a MSG with seq 0: each REJECTed, the session goes on', async () => {
+  const c = await framedConnect(port);
+  // 2048 is the limit: a payload of 2049 bytes (the frame itself may be larger: names are extra).
+  c.sendMsgs(NAME, 'Hello', [
+    { seq: 0, payload: { a: 1 } },
+    { seq: 1, payload: 'x'.repeat(2047) },
+    { seq: 2, payload: { a: 2 } },
+  ]);
+  await waitFor(() => rejects(framesIn(c.received())).length === 2, 3000, 'two REJECTs');
+  assert.deepEqual(rejects(framesIn(c.received())), [
+    { seq: 0, reason: 'MSG sequence numbers start at 1' },
+    { seq: 1, reason: 'payload of 2049 bytes, over the 2048-byte limit' },
+  ]);
+  await waitFor(() => seen.length === 1, 3000, 'the good message');
+  assert.deepEqual(seen, ['Hello'], 'only the message within the rules was delivered');
+  assert.equal(c.isClosed(), false);
+  c.socket.destroy();
+});
+
+test('a HELLO over 1 KiB before the handshake: TOO_LARGE at its length prefix, nothing buffered', async () => {
+  const c = await rawConnect(port);
+  // The length of a 1.1 MB frame, then its first bytes: refused before the body is read.
+  const header = Buffer.alloc(5);
+  header.writeUInt32BE(1_100_000, 0);
+  header[4] = FrameType.HELLO;
+  c.socket.write(Buffer.concat([FRAMED_MAGIC, header, Buffer.alloc(64 * 1024)]));
+  await within(c.closed, 2000, 'close');
+  assert.equal(errorCode(framesIn(c.received())), ErrorCode.TOO_LARGE);
   await assertRejectedAndServing(1);
 });

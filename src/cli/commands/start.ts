@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AgentConfig, resolveConfigPath } from '../../config/agent-config.js';
+import { AgentConfig, requireAgents, resolveConfigPath } from '../../config/agent-config.js';
 import { runHost } from '../../host/launcher.js';
 import { startSimSession } from '../../observatory/clock/sim-session.js';
+import { checkObservatory } from '../../observatory/settings/observatory-check.js';
 import { DATA_DIR_ENV } from '../../observatory/settings/observatory-settings.js';
 import { applyConfigOption } from '../run-cli.js';
 
@@ -63,6 +64,9 @@ export function registerStart(program: Command): void {
         if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
           throw new Error(`--speed: "${opts.speed}" is not a number > 0`);
         const config = AgentConfig.load(resolveConfigPath());
+        requireAgents(config);
+        // Read before any agent starts: a missing file is one line and exit 1, not failing agents.
+        await checkObservatory(config);
         const sim =
           opts.simStart === undefined
             ? undefined

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { Command } from 'commander';
 import type { AgentStatus } from '../../agent/agent-status.js';
-import { loadAgentConfig } from '../../config/agent-config.js';
+import { loadAgentConfig, requireAgents } from '../../config/agent-config.js';
 import type { AgentEndpoint } from '../../config/agent-endpoint.js';
 import { Sender } from '../../sender/sender.js';
 import { applyConfigOption } from '../run-cli.js';
@@ -37,6 +37,7 @@ function tcpReachable(e: AgentEndpoint, timeoutMs: number): Promise<void> {
 /** Asks every configured agent for its STATUS (a framed peer) or checks its port (a text peer). */
 export async function collectStatus(timeoutMs: number): Promise<StatusRow[]> {
   const config = loadAgentConfig();
+  requireAgents(config);
   Sender.configure({ from: 'pyros-status', retry: { retries: 0, connectTimeoutMs: timeoutMs } });
   return Promise.all(
     config.names().map(async (name): Promise<StatusRow> => {

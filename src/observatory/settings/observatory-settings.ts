@@ -34,6 +34,27 @@ function hostPort(): KeySpec<{ host: string; port: number } | undefined> {
   };
 }
 
+/** Comma-separated `http(s)://host[:port]` origins, or none. */
+function origins(): KeySpec<string[]> {
+  return {
+    absent: [],
+    parse: (raw) =>
+      raw.split(',').map((part) => {
+        const text = part.trim();
+        let url: URL | undefined;
+        try {
+          url = new URL(text);
+        } catch {
+          url = undefined;
+        }
+        const bare = url !== undefined && (url.pathname === '/' || url.pathname === '') && !url.search;
+        if (url === undefined || !/^https?:$/.test(url.protocol) || !bare)
+          throw new Error(`"${text}" is not an origin (http://host[:port] or https://host[:port], no path)`);
+        return url.origin;
+      }),
+  };
+}
+
 /** Every agent's section may name its own data folder (its store and files), else `<data_dir>/<agent>`. */
 const dataDir = { data_dir: optionalStr() };
 
@@ -100,6 +121,8 @@ const SPEC = {
     port: num(8080, 0, 65535),
     /** Actions need it (docs/dashboard.md); else $PYROS_DASHBOARD_TOKEN; none: actions refused. */
     token: optionalStr(),
+    /** Origins besides its own whose pages may act, comma-separated (a proxy in front: `https://dome.example.org`). */
+    allowed_origins: origins(),
     ...dataDir,
   },
 } as const;

@@ -31,7 +31,7 @@
 import type { Redis } from 'ioredis';
 import type { Broker, ListFilter, LockStatus } from '../broker.js';
 import type { Json, NewTask, TaskError, TaskRecord, TaskState } from '../task-record.js';
-import { connectRedis, DEFAULT_CONNECT_TIMEOUT_MS, LuaScript } from './redis-connection.js';
+import { connectRedis, DEFAULT_CONNECT_TIMEOUT_MS, LuaScript, redactUrl } from './redis-connection.js';
 import * as lua from './redis-lua.js';
 import { errorJson, flatToHash, hashToRecord, padTime, taskFields } from './redis-record.js';
 
@@ -242,6 +242,22 @@ export class RedisBroker implements Broker {
       if (Number(n) > 0) counts[state as TaskState] = Number(n);
     }
     return counts;
+  }
+
+  /** Redis's own persistence (`INFO persistence`, `CONFIG GET save`): without AOF, a restart loses tasks. */
+  async durabilityWarning(): Promise<string | undefined> {
+    const info = String(await this.#client.info('persistence'));
+    if (/^aof_enabled:1\s*$/m.test(info)) return undefined;
+    // CONFIG may be renamed or refused (managed Redis): then only AOF is known to be off.
+    const save = await this.#client.config('GET', 'save').then(
+      (r) => (Array.isArray(r) ? String(r[1] ?? '') : undefined),
+      () => undefined,
+    );
+    const what =
+      save === ''
+        ? 'no persistence at all (appendonly no, save ""): a Redis restart loses every task and result'
+        : 'no AOF (appendonly no): a Redis restart loses the tasks enqueued and the results recorded since its last snapshot';
+    return `Redis broker ${redactUrl(this.url)} has ${what}; for durability set appendonly yes (docs/tasks.md)`;
   }
 
   async close(): Promise<void> {

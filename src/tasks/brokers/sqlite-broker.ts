@@ -266,6 +266,11 @@ export class SqliteBroker implements Broker {
     return counts;
   }
 
+  /** None: every change is committed to the file (WAL) before the call resolves. */
+  async durabilityWarning(): Promise<string | undefined> {
+    return undefined;
+  }
+
   /** Commits what is queued, then closes the file. */
   async close(): Promise<void> {
     if (!this.#db.open) return;

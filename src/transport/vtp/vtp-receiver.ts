@@ -30,6 +30,8 @@ export interface VtpReceiverOptions {
    */
   readonly maxPending?: number;
   readonly maxPendingPerAddress?: number;
+  /** Connections from one address, whatever they sent (a whole frame proves nothing: VTP has no login). Default 4. */
+  readonly maxPerAddress?: number;
   readonly log?: Logger;
 }
 
@@ -59,6 +61,7 @@ export class VtpReceiver {
       maxConnections,
       maxPending: Math.min(maxConnections, opts.maxPending ?? 12),
       maxPendingPerAddress: opts.maxPendingPerAddress ?? 4,
+      maxPerAddress: opts.maxPerAddress ?? 4,
     });
     // Half-open allowed: an author may end its side right after its event and still read the ack.
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.serve(socket));
@@ -146,6 +149,7 @@ export class VtpReceiver {
     };
 
     socket.on('data', (chunk: Buffer) => {
+      admitted.heard = true;
       reader.push(chunk);
       try {
         for (let body = reader.next(); body !== undefined; body = reader.next()) {

@@ -3,6 +3,8 @@
 // what an owner says changes by re-scripting it, and the page must follow, live, without a reload.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -202,6 +204,45 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
       assert.equal(await dome.getAttribute('data-state'), 'open');
       assert.equal(world.peer('observation_manager').all('Close dome').length, 0);
     });
+  });
+
+  it('a page on another port of this machine cannot act with the session (CSRF), the dashboard itself can', async (t) => {
+    // The attacker's page: same site as the dashboard (127.0.0.1), so even a SameSite=Strict
+    // cookie goes along with its requests; only the Origin check stands in the way.
+    const attacker = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end('<!doctype html><title>elsewhere</title>');
+    });
+    await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r));
+    const elsewhere = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`;
+    try {
+      await onPage(t, async (page) => {
+        await logIn(page);
+        const cookie = (await page.context().cookies(url)).find((c) => c.name === 'pyros_session');
+        assert.equal(cookie?.sameSite, 'Strict');
+        assert.equal(cookie?.httpOnly, true);
+        const other = await page.context().newPage();
+        await other.goto(elsewhere);
+        const sent = await other.evaluate(async (base) => {
+          const out: string[] = [];
+          for (const path of ['/api/dome/close', '/api/majordome/pause', '/api/logout']) {
+            const res = await fetch(base + path, { method: 'POST', credentials: 'include', mode: 'no-cors' });
+            out.push(res.type);
+          }
+          return out;
+        }, url);
+        assert.deepEqual(sent, ['opaque', 'opaque', 'opaque'], 'the requests went out');
+        await other.close();
+        assert.equal(world.peer('observation_manager').all('Close dome').length, 0);
+        assert.equal(world.peer('majordome').all('Pause').length, 0);
+        // Still logged in (the forged logout did nothing), and the page's own action goes through.
+        await page.locator(tid('dome-close')).click();
+        await statusLine(page, 'ok', /close dome/);
+        assert.equal(world.peer('observation_manager').all('Close dome').length, 1);
+      });
+    } finally {
+      attacker.close();
+    }
   });
 
   it('sends a message to an agent and shows its reply, until logged out', async (t) => {

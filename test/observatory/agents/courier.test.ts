@@ -10,23 +10,11 @@ import { Courier } from '../../../src/observatory/agents/courier.js';
 import { Msg } from '../../../src/observatory/messages.js';
 import { AgentStore } from '../../../src/observatory/store/agent-store.js';
 import { Sender } from '../../../src/sender/sender.js';
-import { waitFor } from '../../helpers.js';
+import { recordingLog, waitFor } from '../../helpers.js';
 import { observatoryConfig, type TempObservatory, tempObservatory } from '../observatory-fixture.js';
 import { type Peer, startPeer } from './peers.js';
 
 const T = Date.parse('2026-11-29T20:00:00Z');
-
-/** A logger that keeps its lines, by level. */
-function recordingLog() {
-  const lines: Array<{ level: 'info' | 'warn' | 'error'; text: string }> = [];
-  const at =
-    (level: 'info' | 'warn' | 'error') =>
-    (text: unknown): void => {
-      lines.push({ level, text: String(text) });
-    };
-  const log = { info: at('info'), warn: at('warn'), error: at('error') } as unknown as Logger;
-  return { log, lines, count: (level: string) => lines.filter((l) => l.level === level).length };
-}
 
 /** The scheduler as a real agent of the test's thread: it checks "Observation started" by its contract. */
 class Scheduler extends Agent {

@@ -76,6 +76,21 @@ describe('observatory settings', () => {
     );
   });
 
+  it("reads the dashboard's allowed origins, and refuses what is not an origin", () => {
+    const s = loadObservatorySettings(
+      write('[dashboard]\nallowed_origins = https://dome.example.org, http://10.0.0.5:8080/\n'),
+    );
+    assert.deepEqual(s.dashboard.allowed_origins, ['https://dome.example.org', 'http://10.0.0.5:8080']);
+    assert.deepEqual(loadObservatorySettings(write('')).dashboard.allowed_origins, []);
+    for (const bad of ['dome.example.org', 'https://dome.example.org/path', 'ftp://x', 'http://x?y=1']) {
+      assert.throws(
+        () => loadObservatorySettings(write(`[dashboard]\nallowed_origins = ${bad}\n`)),
+        /\[dashboard\] allowed_origins: .* is not an origin \(http:\/\/host\[:port\] or https:\/\/host\[:port\], no path\)$/,
+        bad,
+      );
+    }
+  });
+
   it('parses exposure lists', () => {
     assert.deepEqual(parseExposures('R:60x3, V:30.5x1'), [
       { filter: 'R', exposureS: 60, count: 3 },

@@ -51,11 +51,21 @@ function pings(port: number): Promise<boolean> {
   });
 }
 
+/** How a test's redis-server keeps its data. */
+export interface RedisPersistence {
+  /** Its working folder: an AOF there (`appendonly yes`) survives a restart on the same folder. */
+  readonly aofDir: string;
+}
+
 /**
- * Starts `redis-server` on a free loopback port with no persistence, and waits until it answers
- * PING. Throws (never skips) when the binary is missing: these tests need a real Redis.
+ * Starts `redis-server` on a free loopback port (or `fixedPort`), with no persistence unless
+ * `persistence` names an AOF folder, and waits until it answers PING. Throws (never skips) when
+ * the binary is missing: these tests need a real Redis.
  */
-export async function startRedisServer(fixedPort?: number): Promise<RedisServer> {
+export async function startRedisServer(
+  fixedPort?: number,
+  persistence?: RedisPersistence,
+): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER)) {
     throw new Error(
       `${REDIS_SERVER} not found: the Redis broker tests need a real redis-server (apt-get install -y redis-server, or set REDIS_SERVER)`,
@@ -74,8 +84,9 @@ export async function startRedisServer(fixedPort?: number): Promise<RedisServer>
         '127.0.0.1',
         '--save',
         '',
-        '--appendonly',
-        'no',
+        ...(persistence === undefined
+          ? ['--appendonly', 'no']
+          : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', persistence.aofDir]),
         '--loglevel',
         'warning',
       ],

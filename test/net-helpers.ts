@@ -210,7 +210,8 @@ export async function framedConnect(
     sessionId,
     sendMsgs(to, message, items) {
       for (const { seq, payload } of items) {
-        w.msg(seq, false, Date.now(), 'raw-test-client', to, message, JSON.stringify(payload), 1 << 20);
+        // No limit of its own: the tests send what the server must refuse.
+        w.msg(seq, false, Date.now(), 'raw-test-client', to, message, JSON.stringify(payload), 1 << 30);
       }
       c.socket.write(w.take() as Buffer);
     },

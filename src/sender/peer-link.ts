@@ -21,6 +21,8 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly connectTimeoutMs: number;
+  /** Messages waiting and nothing heard for this long: the connection is dropped and made again ({@link STALL_MS}). */
+  readonly stallMs: number;
 }
 
 interface Outgoing {
@@ -37,6 +39,12 @@ interface Outgoing {
 }
 
 const WATCHDOG_MS = 25;
+/**
+ * Messages sent and nothing at all heard back for this long (the default Sender timeout): the
+ * connection is stuck (a relay holding bytes back, a peer frozen), not slow. It is dropped and made
+ * again; the session's numbering means nothing is delivered twice.
+ */
+export const STALL_MS = 10_000;
 
 /**
  * Sender's persistent framed connection to one agent. Messages are numbered within a session that
@@ -55,12 +63,19 @@ export class PeerLink {
   private watchdog: NodeJS.Timeout | undefined;
   /** The earliest deadline of a pending message (infinite: none); the watchdog does nothing before it. */
   private nextDeadline = Number.POSITIVE_INFINITY;
+  /** When the agent last said anything, or when a message went out with nothing outstanding. */
+  private progressAt = 0;
   private readonly listener: FramedConnectionListener = {
-    ack: (seq) => this.onAck(seq),
-    reply: (seq, status, json) => this.onReply(seq, status, json),
-    reject: (seq, reason, code) => this.onReject(seq, reason, code),
+    ack: (seq) => this.heard(() => this.onAck(seq)),
+    reply: (seq, status, json) => this.heard(() => this.onReply(seq, status, json)),
+    reject: (seq, reason, code) => this.heard(() => this.onReject(seq, reason, code)),
     closed: (err) => this.onClosed(err),
   };
+
+  private heard(then: () => void): void {
+    this.progressAt = Date.now();
+    then();
+  }
 
   constructor(
     readonly endpoint: AgentEndpoint,
@@ -103,6 +118,7 @@ export class PeerLink {
   }
 
   private transmit(conn: FramedConnection, o: Outgoing): void {
+    if (this.unacked.length - this.head <= 1) this.progressAt = Date.now();
     conn.send(o.seq, o.wantsReply, o.from, this.endpoint.name, o.message, o.payloadJson);
   }
 
@@ -229,6 +245,7 @@ export class PeerLink {
 
   private opened(conn: FramedConnection, lastSeq: number): void {
     this.conn = conn;
+    this.progressAt = Date.now();
     // Requests the agent accepted on the broken connection but whose reply never came: resending would run them twice.
     for (const [seq, o] of this.awaitingReply) {
       if (seq > lastSeq) break;
@@ -269,6 +286,15 @@ export class PeerLink {
    */
   private expire(): void {
     const now = Date.now();
+    if (
+      this.conn !== undefined &&
+      this.unacked.length > this.head &&
+      now - this.progressAt > this.policy.stallMs
+    ) {
+      // onClosed follows, and reconnects for what is pending.
+      this.progressAt = now;
+      this.conn.abort();
+    }
     if (now < this.nextDeadline) return;
     let next = Number.POSITIVE_INFINITY;
     for (let i = this.head; i < this.unacked.length; i++) {

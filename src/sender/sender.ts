@@ -3,7 +3,7 @@ import { type AgentConfig, loadAgentConfig } from '../config/agent-config.js';
 import type { AgentEndpoint } from '../config/agent-endpoint.js';
 import { sendText, type TextSendError } from '../transport/text-client.js';
 import { InvalidMessageError, InvalidPayloadError, SendTimeoutError, UnreachableError } from './errors.js';
-import { PeerLink, type RetryPolicy } from './peer-link.js';
+import { PeerLink, type RetryPolicy, STALL_MS } from './peer-link.js';
 
 /** Per-call options of {@link Sender.sendTo}. */
 export interface SendOptions {
@@ -23,7 +23,13 @@ export interface SenderDefaults {
   retry?: Partial<RetryPolicy>;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 50, maxDelayMs: 1000, connectTimeoutMs: 2000 };
+const DEFAULT_RETRY: RetryPolicy = {
+  retries: 5,
+  baseDelayMs: 50,
+  maxDelayMs: 1000,
+  connectTimeoutMs: 2000,
+  stallMs: STALL_MS,
+};
 
 /**
  * Sends messages to agents by name, as the seed's `Sender.send_to`: static, no instance. Agents are

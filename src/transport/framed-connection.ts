@@ -284,4 +284,12 @@ export class FramedConnection {
     this.socket.end();
     this.socket.unref();
   }
+
+  /**
+   * Drops the connection at once (it is stuck: ending it politely could wait as long); the
+   * listener hears it closed, as if the network had dropped it, and may connect again.
+   */
+  abort(): void {
+    this.socket.destroy();
+  }
 }

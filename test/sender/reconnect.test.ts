@@ -8,6 +8,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, test } from 'node:test';
 import { AgentConfig } from '../../src/config/agent-config.js';
 import { UnreachableError } from '../../src/sender/errors.js';
+import { STALL_MS } from '../../src/sender/peer-link.js';
 import { Sender } from '../../src/sender/sender.js';
 import { FrameType } from '../../src/transport/frames.js';
 import { freePorts, waitFor, writeConfig } from '../helpers.js';
@@ -180,4 +181,63 @@ test('a resent message arriving on a new connection while the old one is still b
   old.socket.destroy();
   fresh.socket.destroy();
   await shutdownAgent(agent);
+});
+
+test('a connection on which nothing comes back (a relay holding the answers): dropped after stallMs, made again, each message once', {
+  timeout: 30_000,
+}, async () => {
+  const STALL = 1000;
+  const { port } = await configureAgent(NAME);
+  const seen: number[] = [];
+  const agent = new TestAgent(NAME).on('Count', (p) => void seen.push(p as number));
+  await agent.start();
+  // Connection 0 passes the handshake's answers (WELCOME, READY), then keeps every ACK back.
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    const n = connections++;
+    const upstream = connect({ host: '127.0.0.1', port });
+    let answered = Buffer.alloc(0);
+    let ready = false;
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.on('data', (d: Buffer) => upstream.write(d));
+    upstream.on('data', (d: Buffer) => {
+      if (n > 0 || !ready) client.write(d);
+      answered = Buffer.concat([answered, d]);
+      ready ||= framesIn(answered).some((f) => f.type === FrameType.READY);
+    });
+  });
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+  const relayPort = (relay.address() as { port: number }).port;
+  try {
+    const viaRelay = AgentConfig.load(writeConfig({ [NAME]: { port: relayPort } }));
+    Sender.configure({ retry: { stallMs: STALL } });
+    const t0 = Date.now();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        Sender.sendTo(NAME, 'Count', i, { config: viaRelay, timeout: 20_000 }),
+      ),
+    );
+    const waited = Date.now() - t0;
+    assert.ok(
+      waited >= STALL,
+      `settled after ${waited} ms: the acks came back on the first connection (${connections} connections)`,
+    );
+    assert.ok(waited < STALL + 3000, `settled after ${waited} ms`);
+    assert.equal(connections, 2, 'one connection dropped, one made again');
+    assertExactlyOnceInOrder(seen, 20);
+  } finally {
+    Sender.configure({ retry: { stallMs: STALL_MS } });
+    Sender.closeAll();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => relay.close(r));
+    await shutdownAgent(agent);
+  }
 });

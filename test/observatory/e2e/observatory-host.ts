@@ -26,6 +26,8 @@ export interface HostOptions {
   readonly observatory?: string;
   /** The routine requests file (default: the shipped one). */
   readonly routineRequests?: string;
+  /** `[DEFAULT] secret`: every framed connection inside TLS with a key derived from it. */
+  readonly secret?: string;
 }
 
 /** One log line of the host (JSON: the host's stdout is not a terminal). */
@@ -47,6 +49,8 @@ export class ObservatoryHost {
   /** The dashboard's base URL (`http://127.0.0.1:PORT`), when the host runs one. */
   readonly dashboardUrl: string | undefined;
   readonly lines: LogLine[] = [];
+  /** Bytes the host has written to stdout and stderr so far (its log). */
+  logBytes = 0;
   readonly agents: readonly string[];
   #child: ChildProcess | undefined;
   #exited: Promise<number | null> = Promise.resolve(null);
@@ -75,7 +79,8 @@ export class ObservatoryHost {
       .map((name, i) => `[${name}]\nreceive_port = ${ports[i]}\napp = ${name}\n`)
       .join('\n');
     const config = join(dir, 'pyros_agent_config.ini');
-    writeFileSync(config, `[DEFAULT]\nip = 127.0.0.1\nobservatory = observatory.ini\n\n${sections}`);
+    const secret = options.secret === undefined ? '' : `secret = ${options.secret}\n`;
+    writeFileSync(config, `[DEFAULT]\nip = 127.0.0.1\nobservatory = observatory.ini\n${secret}\n${sections}`);
     const vtpPort = ports[agents.length] as number;
     const httpPort = ports[agents.length + 1] as number;
     const dashboard =
@@ -91,6 +96,11 @@ export class ObservatoryHost {
     );
     const url = options.dashboard === undefined ? undefined : `http://127.0.0.1:${httpPort}`;
     return new ObservatoryHost(dir, config, vtpPort, url, agents);
+  }
+
+  /** The host process's id, while it runs. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
   }
 
   /** An agent's data folder on this host (its store, its files). */
@@ -117,6 +127,7 @@ export class ObservatoryHost {
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     let rest = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.logBytes += Buffer.byteLength(chunk);
       const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
       for (const p of parts) {
@@ -128,6 +139,7 @@ export class ObservatoryHost {
       }
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.logBytes += Buffer.byteLength(chunk);
       for (const p of chunk.split('\n'))
         if (p.trim() !== '') this.lines.push({ msg: `stderr: ${p}`, level: 40 });
     });

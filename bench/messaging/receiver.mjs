@@ -2,7 +2,8 @@
 //
 //   node receiver.mjs agent      a pyros-ts Agent named bench_sink (config from PYROS_AGENT_CONFIG)
 //   node receiver.mjs moleculer  a Moleculer ServiceBroker (node "sink") with a "sink" service
-//   node receiver.mjs raw        plain net servers: newline counting, echo, text (see startRaw)
+//   node receiver.mjs raw        plain net servers: newline counting, echo, text, and the first two
+//                                inside TLS 1.3 with a PSK as pyros-ts sets it up (see startRaw)
 //
 // IPC with the parent (process.send / 'message'):
 //   parent → child  { cmd: 'expect', n, tag }   reset the counter; report once n messages were handled
@@ -13,6 +14,7 @@
 // The child exits when the parent goes away (IPC disconnect), so it never outlives a crashed run.
 
 import { createServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { brokerOptions, loadMoleculer } from './moleculer.mjs';
 
 const mode = process.argv[2];
@@ -79,12 +81,14 @@ async function startMoleculer() {
   return { version };
 }
 
-/** Listens on 127.0.0.1:port with `onConnection`; resolves once listening. */
-async function listen(port, onConnection) {
-  const server = createServer((socket) => {
+/** Listens on 127.0.0.1:port with `onConnection` (inside TLS with `tls` options); resolves once listening. */
+async function listen(port, onConnection, tls) {
+  const accept = (socket) => {
     socket.on('error', () => {});
     onConnection(socket);
-  });
+  };
+  const server =
+    tls === undefined ? createServer(accept) : createTlsServer(tls).on('secureConnection', accept);
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host: '127.0.0.1' }, resolve);
@@ -98,15 +102,20 @@ async function listen(port, onConnection) {
  */
 async function startRaw() {
   const ports = JSON.parse(process.env.BENCH_RAW_PORTS ?? '{}');
-  await listen(ports.count, (socket) =>
+  const { serverTlsOptions } = await import('../../dist/transport/tls-psk.js');
+  const tls = serverTlsOptions(process.env.BENCH_SECRET ?? 'bench', 'bench_sink');
+  const countLines = (socket) =>
     socket.on('data', (chunk) => {
       // A message split across chunks counts once, at its newline.
       let k = 0;
       for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) k++;
       if (k > 0) counter.add(k);
-    }),
-  );
-  await listen(ports.echo, (socket) => socket.on('data', (chunk) => socket.write(chunk)));
+    });
+  const echo = (socket) => socket.on('data', (chunk) => socket.write(chunk));
+  await listen(ports.count, countLines);
+  await listen(ports.echo, echo);
+  await listen(ports.tlsCount, countLines, tls);
+  await listen(ports.tlsEcho, echo, tls);
   await listen(ports.text, (socket) => {
     socket.on('data', () => {});
     socket.on('end', () => {

@@ -21,7 +21,7 @@ export interface AgentServerOptions {
   readonly allowedHosts?: readonly string[];
   readonly maxMessageBytes?: number;
   readonly maxConnections?: number;
-  /** Connections without a finished handshake, in all, and from one address (the oldest goes first when full). */
+  /** Connections without a finished handshake, in all, and from one address (the oldest silent one goes first when full). */
   readonly maxPending?: number;
   readonly maxPendingPerAddress?: number;
   /** A new connection must send its first byte within this time. */
@@ -38,8 +38,8 @@ export interface AgentServerOptions {
 export const SERVER_DEFAULTS = {
   maxMessageBytes: 1024 * 1024,
   maxConnections: 1024,
-  maxPending: 64,
-  maxPendingPerAddress: 32,
+  maxPending: 128,
+  maxPendingPerAddress: 64,
   firstByteTimeoutMs: 5_000,
   handshakeTimeoutMs: 5_000,
   textTimeoutMs: 10_000,
@@ -275,6 +275,9 @@ export class AgentServer {
         });
         conn.deadline = Date.now() + this.opts.textTimeoutMs;
         conn.deadlineWhy = `text message not complete within ${this.opts.textTimeoutMs} ms`;
+        // A text peer speaks in one go and is done within its deadline: it leaves the pending
+        // pool (a burst of the seed's one-connection-per-message clients must not evict itself).
+        this.admission.trust(conn.admitted);
       }
     }
     conn.session.receive(chunk);

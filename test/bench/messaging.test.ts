@@ -11,6 +11,8 @@ const root = ROOT;
 const SCENARIOS = [
   'pyros-ts framed sendTo, pipelined',
   'pyros-ts framed request/reply',
+  'pyros-ts framed sendTo, pipelined, secret set',
+  'pyros-ts framed request/reply, secret set',
   'pyros-ts text sendTo',
   'text protocol, plain net client',
   'TCP broker.emit',
@@ -18,6 +20,8 @@ const SCENARIOS = [
   'raw socket, a write per message',
   'raw socket, 1000 messages per write',
   'raw socket ping-pong',
+  'raw TLS 1.3 socket, a write per message',
+  'raw TLS 1.3 socket ping-pong',
   'raw socket, a connection per message',
 ];
 

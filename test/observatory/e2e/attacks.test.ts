@@ -106,6 +106,16 @@ describe('an observatory attacked on loopback', { timeout: 300_000 }, () => {
     assert.ok(Date.now() - t1 < 1000, `${what}: the notice took ${Date.now() - t1} ms`);
   }
 
+  /** The operator's session still acts from the dashboard's own page. */
+  async function operatorMayAct(): Promise<void> {
+    const own = await http(`${dashboard}/api/agents/scheduler/messages`, {
+      method: 'POST',
+      headers: { cookie, origin: dashboard, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Plan' }),
+    });
+    assert.equal(own.status, 200, own.body);
+  }
+
   it('serves before any attack', async () => {
     await stillServes('before');
   });
@@ -255,12 +265,7 @@ describe('an observatory attacked on loopback', { timeout: 300_000 }, () => {
     ).length;
     assert.equal(after, before, 'the observation manager was never asked to close');
     // The session survived the forged logout: the operator may still act from the dashboard.
-    const own = await http(`${dashboard}/api/agents/scheduler/messages`, {
-      method: 'POST',
-      headers: { cookie, origin: dashboard, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Plan' }),
-    });
-    assert.equal(own.status, 200, own.body);
+    await operatorMayAct();
     await stillServes('after CSRF');
   });
 
@@ -278,7 +283,9 @@ describe('an observatory attacked on loopback', { timeout: 300_000 }, () => {
       counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
       if (res.status === 429) retryAfter ??= String(res.headers['retry-after']);
     }
-    assert.equal(counts.get(403), 5, `wrong tokens compared: ${JSON.stringify([...counts])}`);
+    // Five compared at once, then one wait of a second: a sixth only if the loop outlived it.
+    const compared = counts.get(403) ?? 0;
+    assert.ok(compared === 5 || compared === 6, `wrong tokens compared: ${JSON.stringify([...counts])}`);
     assert.ok((counts.get(429) ?? 0) > 10, 'the rest were refused unchecked');
     assert.equal(retryAfter, '1');
     const lines = host.lines.slice(logStart).map((l) => l.msg);
@@ -292,12 +299,7 @@ describe('an observatory attacked on loopback', { timeout: 300_000 }, () => {
       'no guessed token in the log',
     );
     // The operator's session is not affected.
-    const own = await http(`${dashboard}/api/agents/scheduler/messages`, {
-      method: 'POST',
-      headers: { cookie, origin: dashboard, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Plan' }),
-    });
-    assert.equal(own.status, 200, own.body);
+    await operatorMayAct();
     await stillServes('after token guessing');
   });
 

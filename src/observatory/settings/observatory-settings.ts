@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../../config/config-error.js';
 import { parseIni } from '../../config/ini-parser.js';
 import type { ExposureSpec } from '../scheduler/request.js';
+import { ALERT_SOURCE_KEYS } from './alert-keys.js';
 import { bool, type KeySpec, num, optionalStr, readSection, type SectionValues, str } from './ini-section.js';
 
 /** `FILTER:SECONDSxCOUNT, ...`, e.g. `R:60x3, V:60x3`. */
@@ -66,6 +67,8 @@ const SPEC = {
     data_dir: str('pyros-data'),
     routine_requests: optionalStr(),
     weather: str('clear'),
+    /** The camera's field on the sky (degrees, the width of one image): what an alert's error is held to. */
+    field_of_view_deg: num(0.3, 0.001, 90),
   },
   alert_manager: {
     vtp_port: num(0, 0, 65535),
@@ -76,6 +79,7 @@ const SPEC = {
     priority: num(100, 0),
     exposures: exposures([{ filter: 'R', exposureS: 60, count: 5 }]),
     window_h: num(12, 0.1),
+    ...ALERT_SOURCE_KEYS,
     ...dataDir,
   },
   scheduler: {

@@ -35,7 +35,7 @@ export interface DashboardSource {
   preview(imageId: number): Promise<Buffer | undefined>;
 
   /** Hands a VOEvent to the alert manager; resolves with its reply. */
-  injectAlert(xml: string, drill: boolean): Promise<unknown>;
+  injectAlert(text: string, drill: boolean): Promise<unknown>;
   /** Sends a message to any configured agent; resolves with its handler's return value. */
   sendMessage(agent: string, message: string, payload: unknown): Promise<unknown>;
   /** Asks the observation manager to stop what runs and close the dome. */

@@ -1,3 +1,4 @@
+import type { ReplyOut } from '../agent/contract.js';
 /**
  * The JSON the dashboard answers (docs/dashboard.md), endpoint by endpoint. Times are ms since the
  * epoch on the observatory clock, positions degrees; what is unknown is `null`, never left out, so
@@ -5,6 +6,7 @@
  */
 import type { AppState } from '../host/supervisor.js';
 import type { ExecutionState } from '../observatory/agents/majordome-agent.js';
+import type { Msg } from '../observatory/messages.js';
 import type { PlannedBlock } from '../observatory/scheduler/request.js';
 import type { AnalysisView } from '../observatory/store/analyses-repo.js';
 import type { ObservationRecord } from '../observatory/store/observations-repo.js';
@@ -107,25 +109,14 @@ export interface NowView {
   readonly error?: string;
 }
 
-/** One received notice (`GET /api/alerts`), its XML left out. */
-export interface AlertView {
-  readonly ivorn: string;
-  readonly receivedAt: number;
-  readonly source: string;
-  readonly role: string;
-  readonly mission: string | null;
-  readonly packetName: string | null;
-  readonly eventTime: number | null;
-  readonly raDeg: number | null;
-  readonly decDeg: number | null;
-  readonly errorDeg: number | null;
-  readonly outcome: string;
-  readonly reason: string;
-  readonly requestId: string | null;
-  readonly drill: boolean;
+/** One received notice (`GET /api/alerts`), as its owner shows it (its text left out). */
+export type AlertView = ReplyOut<typeof Msg.ALERTS>['alerts'][number] & {
   /** The state of the request it made, now (the scheduler's; null when unknown). */
   readonly requestState: string | null;
-}
+};
+
+/** One alert source, as the alert manager says it is doing (a feed gone quiet carries a warning). */
+export type AlertSourceView = ReplyOut<typeof Msg.ALERT_SOURCES>['sources'][number];
 
 /** One image (`GET /api/images`). */
 export interface ImageView {
@@ -153,5 +144,7 @@ export interface DashboardState {
   readonly plan: PlanView;
   readonly now: NowView;
   readonly alerts: readonly AlertView[];
+  /** The alert manager's sources (none when it does not answer). */
+  readonly alertSources: readonly AlertSourceView[];
   readonly images: readonly ImageView[];
 }

@@ -18,8 +18,8 @@ export class HttpError extends Error {
 export const BODY_LIMIT_BYTES = 1 << 20;
 
 /** Clearer words for fastify's own input errors. */
-const FASTIFY_MESSAGES: Readonly<Record<string, (e: FastifyError) => string>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () => `body over ${BODY_LIMIT_BYTES} bytes (1 MiB)`,
+const FASTIFY_MESSAGES: Readonly<Record<string, (e: FastifyError, limit: number) => string>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: (_e, limit) => `body over ${limit} bytes (${(limit / 1048576).toFixed(0)} MiB)`,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: (e) => `unsupported content type: ${e.message.replace(/^.*?: /, '')}`,
   FST_ERR_CTP_EMPTY_JSON_BODY: () => 'empty body: expected JSON (content-type application/json)',
   FST_ERR_CTP_INVALID_JSON_BODY: (e) => `body is not JSON: ${e.message}`,
@@ -39,7 +39,7 @@ export function answerErrorsAsJson(app: FastifyInstance, log?: Logger): void {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
     let message = err.message;
     const better = err.code === undefined ? undefined : FASTIFY_MESSAGES[err.code];
-    if (better !== undefined) message = better(err);
+    if (better !== undefined) message = better(err, request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES);
     else if (err instanceof SyntaxError && status === 400) message = `body is not JSON: ${err.message}`;
     if (status >= 500) log?.error({ err }, `${request.method} ${request.url}: ${err.message}`);
     if (err instanceof HttpError) reply.headers(err.headers);

@@ -23,7 +23,7 @@ import type {
 } from './dashboard-views.js';
 import { HttpError } from './http-errors.js';
 import { nightAltitudes, nightView } from './night-views.js';
-import { ask, readAlerts, readImages, readNow, type Up, why } from './owner-reads.js';
+import { ask, readAlertSources, readAlerts, readImages, readNow, type Up, why } from './owner-reads.js';
 import { PreviewCache } from './preview-png.js';
 
 /** How many alerts and images the state (and each event) carries. */
@@ -60,12 +60,13 @@ export class ObservatorySource implements DashboardSource {
     const config = loadAgentConfig();
     const statuses = await agentStatuses(config);
     const up = answering(statuses);
-    const [log, tasks, plan, now, alerts, images] = await Promise.all([
+    const [log, tasks, plan, now, alerts, alertSources, images] = await Promise.all([
       this.#logs(config, up, LOG_PER_AGENT),
       this.tasks(up),
       this.plan(up),
       this.now(up),
       this.alerts(STATE_LIMITS.alerts, up),
+      readAlertSources(up),
       this.images(STATE_LIMITS.images, up),
     ]);
     const { clock } = this.ctx;
@@ -77,6 +78,7 @@ export class ObservatorySource implements DashboardSource {
       plan,
       now,
       alerts,
+      alertSources,
       images,
     };
   }
@@ -177,11 +179,11 @@ export class ObservatorySource implements DashboardSource {
     }
   }
 
-  injectAlert(xml: string, drill: boolean): Promise<unknown> {
+  injectAlert(text: string, drill: boolean): Promise<unknown> {
     return Sender.request(
       AGENTS.alertManager,
-      Msg.VOEVENT,
-      { xml, drill, source: 'dashboard' },
+      Msg.NOTICE,
+      { text, drill, source: 'dashboard' },
       { timeout: ACTION_TIMEOUT_MS },
     );
   }

@@ -3,7 +3,7 @@ import { AGENTS } from '../observatory/contracts/agents.js';
 import { Msg } from '../observatory/messages.js';
 import { Sender } from '../sender/sender.js';
 import { STATUS_TIMEOUT_MS } from './agent-views.js';
-import type { AlertView, ImageView, NowView } from './dashboard-views.js';
+import type { AlertSourceView, AlertView, ImageView, NowView } from './dashboard-views.js';
 
 /** How long a read waits for its owner (ms): the page is refreshed every second. */
 export const READ_TIMEOUT_MS = 1500;
@@ -104,6 +104,15 @@ export async function readAlerts(up: Up, limit: number): Promise<AlertView[]> {
     ...a,
     requestState: a.requestId === null ? null : (states.get(a.requestId) ?? null),
   }));
+}
+
+/** The alert manager's sources and their state; none when it does not answer. */
+export async function readAlertSources(up: Up): Promise<AlertSourceView[]> {
+  try {
+    return [...(await ask(up, AGENTS.alertManager, Msg.ALERT_SOURCES, {})).sources];
+  } catch {
+    return [];
+  }
 }
 
 /** The observation manager's latest images, each with the analyzer's analysis. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import { UnknownAgentError } from '../config/agent-config.js';
+import { MAX_NOTICE_BYTES } from '../observatory/alerts/parse-notice.js';
 import { InvalidMessageError, InvalidPayloadError, RemoteError, SendError } from '../sender/errors.js';
 import type { DashboardSource } from './dashboard-source.js';
 import type { StateEvents } from './events.js';
@@ -8,7 +9,7 @@ import { HttpError } from './http-errors.js';
 import { acceptsBody, parseInput } from './request-input.js';
 
 const JSON_TYPES = ['application/json'];
-const XML_TYPES = ['application/xml', 'text/xml'];
+const NOTICE_TYPES = ['application/xml', 'text/xml', 'application/json'];
 
 const DrillQuery = z.object({
   drill: z.enum(['0', '1', 'true', 'false', 'yes', 'no', '']).optional(),
@@ -51,11 +52,21 @@ export function registerActionRoutes(
   };
   const noBody = { onRequest: [guard, acceptsBody(JSON_TYPES, true)] };
 
-  app.post('/api/alerts', { onRequest: [guard, acceptsBody(XML_TYPES)] }, (request) => {
-    const { drill } = parseInput(DrillQuery, request.query, 'query');
-    const xml = typeof request.body === 'string' ? request.body : '';
-    if (xml.trim() === '') throw new HttpError(400, 'body: empty (expected the VOEvent XML)');
-    return act(() => source.injectAlert(xml, drill === '1' || drill === 'true' || drill === 'yes'));
+  // In a scope of its own: a JSON notice is kept as the text it came as (its id hashes it), and
+  // a notice may be as large as GCN's (4 MiB), not only 1 MiB as other bodies.
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
+    );
+    const options = { onRequest: [guard, acceptsBody(NOTICE_TYPES)], bodyLimit: MAX_NOTICE_BYTES };
+    scope.post('/api/alerts', options, (request) => {
+      const { drill } = parseInput(DrillQuery, request.query, 'query');
+      const text = typeof request.body === 'string' ? request.body : '';
+      if (text.trim() === '')
+        throw new HttpError(400, 'body: empty (expected the notice: VOEvent XML or JSON)');
+      return act(() => source.injectAlert(text, drill === '1' || drill === 'true' || drill === 'yes'));
+    });
   });
 
   app.post('/api/agents/:name/messages', { onRequest: [guard, acceptsBody(JSON_TYPES)] }, async (request) => {

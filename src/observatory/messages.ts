@@ -5,7 +5,15 @@
  * the contract; every payload is validated on receipt. docs/observatory.md lists them.
  */
 import type { MessageContract } from '../agent/contract.js';
-import { ALERT_RETRACTED, ALERT_UPDATED, ALERTS, NEW_ALERT, VOEVENT } from './contracts/alert-messages.js';
+import {
+  ALERT_RETRACTED,
+  ALERT_SOURCES,
+  ALERT_UPDATED,
+  ALERTS,
+  NEW_ALERT,
+  NOTICE,
+  VOEVENT,
+} from './contracts/alert-messages.js';
 import { MESSAGES } from './contracts/common-messages.js';
 import { EXECUTION, PAUSE, RESUME, WEATHER, WEATHER_VERDICT } from './contracts/execution-messages.js';
 import {
@@ -32,7 +40,9 @@ import {
 
 export const Msg = {
   VOEVENT,
+  NOTICE,
   ALERTS,
+  ALERT_SOURCES,
   NEW_ALERT,
   ALERT_UPDATED,
   ALERT_RETRACTED,

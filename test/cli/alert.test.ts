@@ -71,20 +71,20 @@ test('a missing file, a non-VOEvent and a broken file are refused locally; nothi
   assert.equal(connections, 0);
 });
 
-test('a VOEvent goes to alert_manager as a request; its summary, or with --json its reply, is printed', async () => {
+test('a notice goes to alert_manager as a request; its summary, or with --json its reply, is printed', async () => {
   const { path } = await configureAgent('alert_manager');
   const received: AlertSubmission[] = [];
-  const agent = new TestAgent('alert_manager').on('VOEvent', (payload) => {
+  const agent = new TestAgent('alert_manager').on('Notice', (payload) => {
     const p = payload as AlertSubmission;
     received.push(p);
-    const summary = `accepted ${p.drill ? 'drill ' : ''}${p.xml.length} bytes from ${p.source}`;
+    const summary = `accepted ${p.drill ? 'drill ' : ''}${p.text.length} bytes from ${p.source}`;
     return { outcome: 'accepted', reason: 'new', ivorn: 'ivo://x#1', summary };
   });
   await agent.start();
 
   const out = await alert([SWIFT, '--config', path]);
   assert.equal(out, 'accepted 9360 bytes from cli\n');
-  assert.equal(received[0]?.xml.length, 9360);
+  assert.equal(received[0]?.text.length, 9360);
   assert.equal(received[0]?.file, resolve(SWIFT));
   assert.equal(received[0]?.drill, false);
 
@@ -100,7 +100,7 @@ test('a VOEvent goes to alert_manager as a request; its summary, or with --json 
 
 test("a reply that is not the alert manager's is refused by field, in one line", async () => {
   const { path } = await configureAgent('alert_manager');
-  const agent = new TestAgent('alert_manager').on('VOEvent', () => ({ summary: 42 }));
+  const agent = new TestAgent('alert_manager').on('Notice', () => ({ summary: 42 }));
   await agent.start();
-  await oneLineError([SWIFT, '--config', path], /"VOEvent": reply: outcome: /);
+  await oneLineError([SWIFT, '--config', path], /"Notice": reply: outcome: /);
 });

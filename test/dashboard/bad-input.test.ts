@@ -96,16 +96,26 @@ describe('the dashboard answers bad input with a 4xx and one line of JSON', () =
     await refused({ url: '/api/images/12/preview.png' }, 502, /^observation_manager ← "Image data": /);
   });
 
-  it('413: a body over 1 MiB', async () => {
+  it('413: a body over 1 MiB, a notice over 4 MiB', async () => {
+    await refused(
+      {
+        method: 'POST',
+        url: '/api/agents/scheduler/messages',
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: JSON.stringify({ message: 'x', payload: 'a'.repeat(1 << 20) }),
+      },
+      413,
+      /over 1048576 bytes \(1 MiB\)/,
+    );
     await refused(
       {
         method: 'POST',
         url: '/api/alerts',
         headers: { ...auth, 'content-type': 'text/xml' },
-        payload: `<x>${'a'.repeat(1 << 20)}</x>`,
+        payload: `<x>${'a'.repeat(4 << 20)}</x>`,
       },
       413,
-      /over 1048576 bytes/,
+      /over 4194304 bytes \(4 MiB\)/,
     );
   });
 
@@ -114,11 +124,11 @@ describe('the dashboard answers bad input with a 4xx and one line of JSON', () =
       {
         method: 'POST',
         url: '/api/alerts',
-        headers: { ...auth, 'content-type': 'application/json' },
+        headers: { ...auth, 'content-type': 'text/plain' },
         payload: '{}',
       },
       415,
-      /"application\/json" is not accepted here: send application\/xml or text\/xml/,
+      /"text\/plain" is not accepted here: send application\/xml or text\/xml or application\/json/,
     );
     await refused(messages('<x/>', 'text/xml'), 415, /send application\/json/);
     await refused(
@@ -136,8 +146,8 @@ describe('the dashboard answers bad input with a 4xx and one line of JSON', () =
       payload: '<x/>',
     });
     assert.equal(res.statusCode, 200, res.body);
-    const heard = await world.peer('alert_manager').waitFor('VOEvent');
-    assert.deepEqual(heard.payload, { xml: '<x/>', drill: true, source: 'dashboard' });
+    const heard = await world.peer('alert_manager').waitFor('Notice');
+    assert.deepEqual(heard.payload, { text: '<x/>', drill: true, source: 'dashboard' });
     // Past validation: the agent is not configured, hence 404 (not 400 or 415).
     const json = await app.inject({
       method: 'POST',

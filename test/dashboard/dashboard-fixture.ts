@@ -42,6 +42,7 @@ export const OWNERS = OBSERVATORY_AGENTS.filter((a) => a !== 'dashboard');
 export const IMAGE_SIZES = [512, 64] as const;
 
 type AlertRecord = ReplyOut<typeof Msg.ALERTS>['alerts'][number];
+type AlertSourceView = ReplyOut<typeof Msg.ALERT_SOURCES>['sources'][number];
 type LogEntry = ReplyOut<typeof Msg.MESSAGES>['messages'][number];
 
 /** What each owner holds, as its queries answer it. */
@@ -56,6 +57,8 @@ export interface NightData {
   readonly analyses: readonly AnalysisView[];
   /** Newest first. */
   readonly alerts: readonly AlertRecord[];
+  /** The alert manager's sources: a listening VTP port, and a GCN feed whose heartbeat has stopped. */
+  readonly alertSources: readonly AlertSourceView[];
   readonly weather: ReplyOut<typeof Msg.WEATHER>;
   readonly execution: ExecutionState;
   readonly devices: ReplyOut<typeof Msg.DEVICES>;
@@ -205,9 +208,14 @@ export function nightData(omDataDir: string): NightData {
       ivorn: DRILL_IVORN,
       receivedAt: T - 3 * MIN,
       source: 'dashboard',
+      format: 'voevent',
       role: 'test',
       mission: 'Swift',
+      instrument: 'BAT',
       packetName: 'SWIFT_BAT_GRB_POS_ACK',
+      eventKey: 'drill:Swift:532871@1',
+      classification: null,
+      area90Deg2: null,
       eventTime: T - 4 * MIN,
       raDeg: 10,
       decDeg: 20,
@@ -221,9 +229,14 @@ export function nightData(omDataDir: string): NightData {
       ivorn: SWIFT_IVORN,
       receivedAt: T - 8 * MIN,
       source: 'vtp',
+      format: 'voevent',
       role: 'observation',
       mission: 'Swift',
+      instrument: 'BAT',
       packetName: 'SWIFT_BAT_GRB_POS_ACK',
+      eventKey: 'Swift:532871',
+      classification: 'GRB',
+      area90Deg2: null,
       eventTime: T - 9 * MIN,
       raDeg: GRB.raDeg,
       decDeg: GRB.decDeg,
@@ -285,7 +298,7 @@ export function nightData(omDataDir: string): NightData {
     message,
   });
   const logs: Record<string, LogEntry[]> = {
-    alert_manager: [entry(-3, 'dashboard', 'alert_manager', 'VOEvent')],
+    alert_manager: [entry(-3, 'dashboard', 'alert_manager', 'Notice')],
     scheduler: [
       entry(-8.9, 'observation_manager', 'scheduler', 'Observation started'),
       entry(-7.9, 'alert_manager', 'scheduler', 'New alert'),
@@ -301,7 +314,36 @@ export function nightData(omDataDir: string): NightData {
       entry(-2, 'observation_manager', 'analyzer', 'New image'),
     ].reverse(),
   };
-  return { plan, requests, observations, images, analyses, alerts, weather, execution, devices, tasks, logs };
+  const alertSources: AlertSourceView[] = [
+    {
+      url: 'vtp-listen://127.0.0.1:8098',
+      state: 'listening',
+      detail: 'VTP receiver on 127.0.0.1:8098',
+      since: T - 60 * MIN,
+    },
+    {
+      url: 'gcn-kafka:',
+      state: 'connected',
+      detail: 'consuming 16 topics as group pyros-ts-test',
+      since: T - 50 * MIN,
+      lastHeartbeatAt: T - 2 * MIN,
+      warning: 'no gcn.heartbeat for 120 s (limit 60 s): reconnecting',
+    },
+  ];
+  return {
+    plan,
+    requests,
+    observations,
+    images,
+    analyses,
+    alerts,
+    alertSources,
+    weather,
+    execution,
+    devices,
+    tasks,
+    logs,
+  };
 }
 
 /** Every message of every log, newest first. */
@@ -326,7 +368,8 @@ export function ownerScripts(agent: string, data: NightData): Record<string, str
       return {
         Messages: log,
         Alerts: `return { alerts: [...(state.alerts ?? []), ...${json(data.alerts)}].slice(0, payload?.limit ?? 20) };`,
-        VOEvent: `const ivorn = /ivorn="([^"]+)"/.exec(payload.xml)?.[1] ?? 'ivo://unknown';
+        'Alert sources': `return { sources: ${json(data.alertSources)} };`,
+        Notice: `const ivorn = /ivorn="([^"]+)"/.exec(payload.text)?.[1] ?? 'ivo://unknown';
           state.alerts ??= [];
           if ([...state.alerts, ...${json(data.alerts)}].some((a) => a.ivorn === ivorn))
             return { outcome: 'duplicate', reason: 'already received', ivorn, summary: 'duplicate' };
@@ -334,7 +377,8 @@ export function ownerScripts(agent: string, data: NightData): Record<string, str
           const requestId = 'alert-' + state.n;
           const reason = 'new GRB position: urgent request';
           state.alerts.unshift({ ivorn, receivedAt: ${T} + state.n * 1000, source: payload.source ?? 'message',
-            role: 'observation', mission: 'Swift', packetName: 'SWIFT_BAT_GRB_POS_ACK', eventTime: ${T},
+            format: 'voevent', role: 'observation', mission: 'Swift', instrument: 'BAT', packetName: 'SWIFT_BAT_GRB_POS_ACK',
+            eventKey: 'Swift:' + state.n, classification: null, area90Deg2: null, eventTime: ${T},
             raDeg: 45.1, decDeg: 36.2, errorDeg: 0.05, outcome: 'accepted', reason, requestId, drill: payload.drill === true });
           return { outcome: 'accepted', reason, ivorn, requestId, summary: 'GRB at 45.100 +36.200' };`,
       };

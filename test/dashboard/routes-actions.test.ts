@@ -96,7 +96,7 @@ describe('the dashboard actions, the acting agents up', () => {
     assert.equal(((await pause.json()) as { state: string }).state, 'paused');
   });
 
-  it('injects an alert: the VOEvent to the alert manager, drill or not, its decision as the answer', async () => {
+  it('injects an alert: the notice to the alert manager, drill or not, its decision as the answer', async () => {
     const am = world.peer('alert_manager');
     const drill = await post('/api/alerts?drill=1', { headers: { ...bearer, ...xml }, body: VOEVENT });
     assert.equal(drill.status, 200);
@@ -107,14 +107,22 @@ describe('the dashboard actions, the acting agents up', () => {
       requestId: 'alert-1',
       summary: 'GRB at 45.100 +36.200',
     });
-    const first = await am.waitFor('VOEvent');
-    assert.deepEqual(first.payload, { xml: VOEVENT, drill: true, source: 'dashboard' });
+    const first = await am.waitFor('Notice');
+    assert.deepEqual(first.payload, { text: VOEVENT, drill: true, source: 'dashboard' });
     const real = await post('/api/alerts', {
       headers: { ...bearer, 'content-type': 'text/xml' },
       body: VOEVENT,
     });
     assert.equal(real.status, 200);
-    assert.equal(((await am.waitFor('VOEvent', 2)).payload as { drill: boolean }).drill, false);
+    assert.equal(((await am.waitFor('Notice', 2)).payload as { drill: boolean }).drill, false);
+    // A JSON notice goes as the text it came as (its id hashes it), even one over 1 MiB.
+    const json = `{ "instrument" :  "WXT", "id": ["1"], "pad": "${'x'.repeat(1_200_000)}" }\n`;
+    const sent = await post('/api/alerts', {
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: json,
+    });
+    assert.equal(sent.status, 200, await sent.clone().text());
+    assert.equal(((await am.waitFor('Notice', 3)).payload as { text: string }).text, json);
   });
 
   it('closes the dome: Close dome with park to the observation manager, its reply as the answer', async () => {

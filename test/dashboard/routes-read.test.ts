@@ -125,7 +125,7 @@ describe('the dashboard read endpoints, every owner up', () => {
       dashboard.map((m) => [m.from, m.to, m.message]),
       [
         ['dashboard', 'majordome', 'Resume'],
-        ['dashboard', 'alert_manager', 'VOEvent'],
+        ['dashboard', 'alert_manager', 'Notice'],
       ],
     );
     const scheduler = await get<Array<{ from: string; to: string }>>('/api/messages?agent=scheduler');
@@ -214,10 +214,15 @@ describe('the dashboard read endpoints, every owner up', () => {
     assert.equal(alerts.length, 2);
     for (const a of alerts) {
       assert.deepEqual(keys(a), [
+        'area90Deg2',
+        'classification',
         'decDeg',
         'drill',
         'errorDeg',
+        'eventKey',
         'eventTime',
+        'format',
+        'instrument',
         'ivorn',
         'mission',
         'outcome',
@@ -304,7 +309,18 @@ describe('the dashboard read endpoints, every owner up', () => {
 
   it('GET /api/state: everything in one object, the clock included', async () => {
     const state = await get<Record<string, unknown>>('/api/state');
-    assert.deepEqual(keys(state), ['agents', 'alerts', 'clock', 'images', 'now', 'plan', 'tasks', 'time']);
+    assert.deepEqual(keys(state), [
+      'agents',
+      'alertSources',
+      'alerts',
+      'clock',
+      'images',
+      'now',
+      'plan',
+      'tasks',
+      'time',
+    ]);
+    assert.deepEqual(state.alertSources, world.data.alertSources, "the alert manager's sources, as it says");
     assert.deepEqual(state.clock, { simulated: true, speed: 1 });
     assert.ok((state.time as number) >= T);
     assert.equal((state.plan as { version: number }).version, world.data.plan.version);

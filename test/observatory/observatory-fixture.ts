@@ -20,6 +20,8 @@ import { freePorts, writeConfig } from '../helpers.js';
 export const SHIPPED = resolve(fileURLToPath(new URL('../../observatory/', import.meta.url)));
 /** Real VOEvent samples, copied from ../shared/data/voevents with their SOURCES.txt. */
 export const VOEVENTS = resolve(fileURLToPath(new URL('../fixtures/voevents/', import.meta.url)));
+/** Real GCN, SVOM, LVK and Einstein Probe notices of every family, copied from ../shared/data/notices with SOURCES.txt and LICENSE. */
+export const NOTICES = resolve(fileURLToPath(new URL('../fixtures/notices/', import.meta.url)));
 
 /** A temporary observatory: its own settings file and data folder, the shipped site. */
 export interface TempObservatory {
@@ -63,7 +65,13 @@ export function tempObservatory(
 export async function observatoryConfig(obs: TempObservatory, agents: readonly string[]): Promise<string> {
   const ports = await freePorts(agents.length);
   const path = writeConfig(
-    Object.fromEntries(agents.map((name, i) => [name, { port: ports[i] as number }])),
+    // As the shipped config: notices up to GCN's 4 MiB reach the alert manager as messages.
+    Object.fromEntries(
+      agents.map((name, i) => [
+        name,
+        { port: ports[i] as number, ...(name === 'alert_manager' ? { max_message_bytes: 6291456 } : {}) },
+      ]),
+    ),
     `[DEFAULT]\nobservatory = ${obs.settingsFile}\n\n`,
     obs.dir,
   );

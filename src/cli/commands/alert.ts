@@ -1,11 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseVoEvent, VoEventError } from '../../observatory/alerts/voevent.js';
+import { NoticeError } from '../../observatory/alerts/notice.js';
+import { MAX_NOTICE_BYTES, parseNotice } from '../../observatory/alerts/parse-notice.js';
+import { decodeNotice, NoticeRefusedError } from '../../observatory/alerts/sources/alert-source.js';
 import { AGENTS } from '../../observatory/contracts/agents.js';
 import { Msg } from '../../observatory/messages.js';
 import { Sender } from '../../sender/sender.js';
-import { DEFAULT_MAX_XML_BYTES } from '../../transport/vtp/xml-document.js';
 import { applyConfigOption, positiveInt } from '../run-cli.js';
 
 /** The agent alerts go to. */
@@ -13,7 +14,8 @@ export const ALERT_AGENT = AGENTS.alertManager;
 
 /** What `pyros alert` sends to the alert manager. */
 export interface AlertSubmission {
-  readonly xml: string;
+  /** The notice's text: VOEvent XML, or JSON (a GCN unified-schema notice, an IGWN alert). */
+  readonly text: string;
   /** A drill: the alert manager treats the event as happening now and marks everything it does as a drill. */
   readonly drill: boolean;
   readonly source: 'cli';
@@ -21,25 +23,26 @@ export interface AlertSubmission {
   readonly file: string;
 }
 
-/** Reads and checks a VOEvent file locally; one-line errors name the file. */
-async function readVoEventFile(file: string): Promise<string> {
+/** Reads and checks a notice file locally (strict UTF-8, a notice of a known format); one-line errors name the file. */
+async function readNoticeFile(file: string): Promise<string> {
   let size: number;
   try {
     size = (await stat(file)).size;
   } catch (err) {
     throw new Error(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (size > DEFAULT_MAX_XML_BYTES) {
-    throw new Error(`${file}: ${size} bytes is over the VOEvent limit of ${DEFAULT_MAX_XML_BYTES} bytes`);
+  if (size > MAX_NOTICE_BYTES) {
+    throw new Error(`${file}: ${size} bytes is over the notice limit of ${MAX_NOTICE_BYTES} bytes`);
   }
-  const xml = await readFile(file, 'utf8');
   try {
-    parseVoEvent(xml);
+    const text = decodeNotice(await readFile(file), file);
+    parseNotice(text);
+    return text;
   } catch (err) {
-    if (err instanceof VoEventError) throw new Error(`${file}: ${err.message}`);
+    if (err instanceof NoticeRefusedError) throw new Error(err.message);
+    if (err instanceof NoticeError) throw new Error(`${file}: ${err.message}`);
     throw err;
   }
-  return xml;
 }
 
 /**
@@ -53,8 +56,10 @@ export function registerAlert(
 ) {
   program
     .command('alert')
-    .description(`submit a VOEvent file to the ${ALERT_AGENT} agent and print its answer`)
-    .argument('<file>', 'VOEvent 2.0 XML file')
+    .description(
+      `submit a notice file (VOEvent XML or JSON) to the ${ALERT_AGENT} agent and print its answer`,
+    )
+    .argument('<file>', 'a VOEvent 2.0 XML file, or a JSON notice (GCN unified schema, IGWN alert)')
     .option(
       '-d, --drill',
       'a drill: the event is taken as happening now, and everything done is marked drill',
@@ -68,7 +73,7 @@ export function registerAlert(
     .action(
       async (file: string, opts: { drill?: boolean; json?: boolean; timeout: string; config?: string }) => {
         const timeout = positiveInt('--timeout', opts.timeout);
-        const xml = await readVoEventFile(file);
+        const text = await readNoticeFile(file);
         applyConfigOption(opts.config);
         // Retries must fit in the timeout, so that the command always ends within it.
         Sender.configure({
@@ -76,13 +81,13 @@ export function registerAlert(
           retry: { retries: 4, baseDelayMs: 50, maxDelayMs: 400, connectTimeoutMs: Math.min(2000, timeout) },
         });
         const submission: AlertSubmission = {
-          xml,
+          text,
           drill: opts.drill === true,
           source: 'cli',
           file: resolve(file),
         };
         try {
-          const reply = await Sender.request(ALERT_AGENT, Msg.VOEVENT, submission, { timeout });
+          const reply = await Sender.request(ALERT_AGENT, Msg.NOTICE, submission, { timeout });
           write(`${opts.json ? JSON.stringify(reply, null, 2) : reply.summary}\n`);
         } finally {
           Sender.closeAll();

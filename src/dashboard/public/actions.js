@@ -101,12 +101,14 @@ export function setUpActions() {
     const drill = /** @type {HTMLInputElement} */ (byTestId('alert-drill')).checked;
     perform('inject alert', async () => {
       const file = input.files?.[0];
-      if (file === undefined) throw new Error('choose a VOEvent XML file first');
-      const xml = await file.text();
+      if (file === undefined) throw new Error('choose a notice file first (VOEvent XML or JSON)');
+      const text = await file.text();
+      // A JSON notice (GCN unified schema, IGWN alert) or VOEvent XML, as its first character says.
+      const json = text.trimStart().startsWith('{');
       return api(`/api/alerts${drill ? '?drill=1' : ''}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/xml' },
-        body: xml,
+        headers: { 'Content-Type': json ? 'application/json' : 'application/xml' },
+        body: text,
       });
     });
   });

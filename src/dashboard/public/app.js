@@ -1,17 +1,10 @@
 // The dashboard page: follows GET /api/events (the whole state every second) and renders it.
 // docs/dashboard.md describes the API; this module only wires the pieces together.
 import { api, setUpActions } from './actions.js';
+import { renderAlertSources, renderAlerts } from './alerts-view.js';
 import { renderAltitudes, resizeAltitudes } from './charts.js';
 import { byTestId, el, fill, utc } from './dom.js';
-import {
-  renderAgents,
-  renderAlerts,
-  renderImages,
-  renderMessages,
-  renderNight,
-  renderNow,
-  renderTasks,
-} from './render.js';
+import { renderAgents, renderImages, renderMessages, renderNight, renderNow, renderTasks } from './render.js';
 import { renderTimeline } from './timeline.js';
 
 /** The plan version the altitude chart shows (refetched when the plan changes). */
@@ -39,6 +32,7 @@ function renderState(state) {
   renderTimeline(state.plan, state.time);
   renderNight(state.now);
   renderNow(state.now, state.time);
+  renderAlertSources(state.alertSources ?? []);
   renderAlerts(state.alerts ?? []);
   renderImages(state.images ?? []);
   const version = state.plan?.version ?? 0;

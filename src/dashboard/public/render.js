@@ -234,35 +234,6 @@ export function renderNow(now, time) {
 }
 
 /**
- * The Alerts section: each notice, its decision and what became of its request.
- * @param {Array<Record<string, any>>} alerts
- */
-export function renderAlerts(alerts) {
-  if (alerts.length === 0) return fill('alerts-body', emptyRow(6, 'no alert received'));
-  fill(
-    'alerts-body',
-    ...alerts.map((a) =>
-      el(
-        'tr',
-        { 'data-testid': 'alert-row', 'data-ivorn': a.ivorn, 'data-outcome': a.outcome },
-        el('td', { class: 'time' }, utc(a.receivedAt)),
-        el('td', { class: 'ivorn' }, a.ivorn),
-        el('td', {}, [a.mission, a.packetName].filter(Boolean).join(' / ') || '—'),
-        el('td', { class: 'num' }, `${num(a.raDeg, 3)} ${num(a.decDeg, 3)} ±${num(a.errorDeg, 3)}`),
-        el(
-          'td',
-          {},
-          el('span', { class: `chip outcome-${a.outcome}`, 'data-testid': 'alert-outcome' }, a.outcome),
-          ' ',
-          el('span', { class: 'muted' }, a.reason ?? ''),
-        ),
-        el('td', { 'data-testid': 'alert-request-state' }, a.requestState ?? '—'),
-      ),
-    ),
-  );
-}
-
-/**
  * The Images section. Cards are kept by id, so that a preview is fetched once, not every second.
  * @param {Array<Record<string, any>>} images newest first
  */

@@ -1,78 +1,112 @@
+import { dirname } from 'node:path';
 import { Agent } from '../../agent/agent.js';
 import { defineApp } from '../../host/app.js';
-import { VtpReceiver } from '../../transport/vtp/vtp-receiver.js';
-import { VtpSubscriber } from '../../transport/vtp/vtp-subscriber.js';
+import { RejectedError, RemoteError } from '../../sender/errors.js';
+import type { AlertSource, ReceivedNotice } from '../alerts/sources/alert-source.js';
+import { NoticeRefusedError } from '../alerts/sources/alert-source.js';
+import { alertSourceUrls, openAlertSource } from '../alerts/sources/source-registry.js';
+import { VtpReceiverSource } from '../alerts/sources/vtp-sources.js';
 import { Msg } from '../messages.js';
 import type { ObservatoryContext } from '../observatory-context.js';
+import { ALERT_EVENTS_SQL, AlertEventsRepo } from '../store/alert-events-repo.js';
 import type { AlertRecord } from '../store/alert-record.js';
-import { ALERTS_SQL, AlertsRepo } from '../store/alerts-repo.js';
+import { ALERTS_MIGRATION_1, ALERTS_SQL, AlertsRepo } from '../store/alerts-repo.js';
 import { AlertIntake, type IntakeInput, type IntakeResult, type SchedulerNews } from './alert-intake.js';
 import { ObservatoryAgent } from './observatory-agent.js';
 
 /** Our IVORN in VTP acks and iamalive answers. */
 const LOCAL_IVORN = 'ivo://pyros-ts/alert_manager';
 
+/** Error names a handler throws for a notice that can never be used (NoticeError and its kinds). */
+const REFUSED_NAMES = new Set(['NoticeError', 'VoEventError']);
+
 /**
- * Owns the alerts. Receives VOEvent notices three ways (as a VTP subscriber of a broker, on its own
- * VTP port where publishers submit events, and as the `VOEvent` message from `pyros alert` or the
- * dashboard); every one is handled as a `VOEvent` message through the mailbox, one at a time. It
- * records each once, decides what to do with it (see {@link AlertIntake}) and tells the scheduler
- * through its outbox. A notice is acknowledged (VTP ack, the reply) only once recorded.
+ * Owns the alerts. Receives notices from its sources (`[alert_manager] sources`: GCN Kafka, VTP
+ * brokers and its own VTP port, a watched folder) and as the `Notice` (or older `VOEvent`) message
+ * from `pyros alert` or the dashboard; every one is handled as a `Notice` message through the
+ * mailbox, one at a time. It records each once, decides what to do with it (see
+ * {@link AlertIntake}) and tells the scheduler through its outbox. A notice is acknowledged to
+ * its source (VTP ack, Kafka commit, file moved, the reply) only once recorded.
  */
 export class AlertManagerAgent extends ObservatoryAgent {
   readonly #alerts: AlertsRepo;
   readonly #intake: AlertIntake;
-  #receiver: VtpReceiver | undefined;
-  #subscriber: VtpSubscriber | undefined;
+  readonly #sources: AlertSource[] = [];
 
   constructor(ctx?: ObservatoryContext) {
-    super(Agent.ALERT_MANAGER, { version: 1, sql: ALERTS_SQL }, ctx);
+    super(
+      Agent.ALERT_MANAGER,
+      { version: 2, sql: ALERTS_SQL + ALERT_EVENTS_SQL, migrations: [ALERTS_MIGRATION_1] },
+      ctx,
+    );
     this.#alerts = new AlertsRepo(this.store.db);
-    this.#intake = new AlertIntake(this.store, this.#alerts, this.ctx.settings, this.ctx.clock);
-    this.onMessage(Msg.VOEVENT, (p) => {
-      const where = p.file === undefined ? '' : ` ${p.file}`;
-      return this.receive({ xml: p.xml, drill: p.drill, source: `${p.source}${where}` });
-    });
+    const events = new AlertEventsRepo(this.store.db);
+    this.#intake = new AlertIntake(this.store, this.#alerts, events, this.ctx.settings, this.ctx.clock);
+    const where = (source: string, file: string | undefined) =>
+      `${source}${file === undefined ? '' : ` ${file}`}`;
+    this.onMessage(Msg.NOTICE, (p) =>
+      this.receive({
+        text: p.text,
+        drill: p.drill,
+        source: where(p.source, p.file),
+        ...(p.topic === undefined ? {} : { topic: p.topic }),
+      }),
+    );
+    this.onMessage(Msg.VOEVENT, (p) =>
+      this.receive({ text: p.xml, drill: p.drill, source: where(p.source, p.file) }),
+    );
     this.onMessage(Msg.ALERTS, ({ limit }) => ({ alerts: this.#alerts.latest(limit).map(alertView) }));
+    this.onMessage(Msg.ALERT_SOURCES, () => ({ sources: this.#sources.map((s) => s.status()) }));
   }
 
   /** The VTP receiver's port once listening (0 when there is none). */
   get vtpPort(): number {
-    return this.#receiver?.port ?? 0;
+    const receiver = this.#sources.find((s) => s instanceof VtpReceiverSource);
+    return receiver instanceof VtpReceiverSource ? receiver.boundPort : 0;
   }
 
   protected override async work(): Promise<void> {
-    const s = this.ctx.settings.alert_manager;
-    // A VTP event becomes a `VOEvent` message of this agent's own: handled in the mailbox like any other.
-    const viaMailbox = (xml: string, source: string) =>
-      this.handleLocally(Msg.VOEVENT.name, { xml, source }).then(() => undefined);
-    if (s.vtp_port > 0) {
-      this.#receiver = await VtpReceiver.listen({
-        host: s.vtp_host,
-        port: s.vtp_port,
-        localIvorn: LOCAL_IVORN,
-        log: this.log,
-        onEvent: (xml, event) => viaMailbox(xml, `vtp-receiver ${event.peer}`),
-      });
+    const settings = this.ctx.settings;
+    const ctx = {
+      log: this.log,
+      baseDir: settings.file === undefined ? process.cwd() : dirname(settings.file),
+      settings: { ...settings.alert_manager, observatory_name: settings.observatory.name },
+      localIvorn: LOCAL_IVORN,
+      env: process.env,
+      now: Date.now,
+    };
+    for (const url of alertSourceUrls(settings)) {
+      const source = openAlertSource(url, ctx);
+      this.#sources.push(source);
+      await source.start((notice) => this.#viaMailbox(notice));
     }
-    const broker = s.vtp_subscribe;
-    if (broker !== undefined) {
-      this.#subscriber = new VtpSubscriber({
-        host: broker.host,
-        port: broker.port,
-        localIvorn: LOCAL_IVORN,
-        log: this.log,
-        // As Comet does: a broker may drop a subscriber that naks; a notice we refuse is logged.
-        nakOnFailure: false,
-        onEvent: (xml) => viaMailbox(xml, `vtp-subscriber ${broker.host}:${broker.port}`),
+  }
+
+  /**
+   * A notice from a source becomes a `Notice` message of this agent's own, handled in the mailbox
+   * like any other. A notice that can never be used comes back as a NoticeRefusedError (the
+   * source acknowledges it and goes on); any other failure as itself (the source tries again).
+   */
+  async #viaMailbox(n: ReceivedNotice): Promise<void> {
+    try {
+      await this.handleLocally(Msg.NOTICE.name, {
+        text: n.text,
+        source: n.source,
+        ...(n.topic === undefined ? {} : { topic: n.topic }),
+        ...(n.file === undefined ? {} : { file: n.file }),
       });
-      this.#subscriber.start();
+    } catch (err) {
+      const refused =
+        (err instanceof RemoteError && REFUSED_NAMES.has(err.remote.name ?? '')) ||
+        (err instanceof RejectedError && !/shutting down/.test(err.message));
+      if (refused) throw new NoticeRefusedError((err as Error).message);
+      throw err;
     }
   }
 
   /** Records and decides; the scheduler's news goes in the outbox in the same transaction. Throws (nak) on a bad notice. */
   receive(input: IntakeInput): IntakeResult & { summary: string } {
-    // A notice that is not a usable VOEvent throws a VoEventError: refused (nak, error reply) and
+    // A text that is not a usable notice throws a NoticeError: refused (nak, error reply) and
     // logged in one line by the agent's handler run.
     const result = this.#intake.ingest(input, (news) => this.#tell(news));
     const summary = `${result.outcome}: ${result.reason} (${result.ivorn})`;
@@ -87,21 +121,25 @@ export class AlertManagerAgent extends ObservatoryAgent {
   }
 
   protected override async shutdown(): Promise<void> {
-    this.#subscriber?.stop();
-    await this.#receiver?.close();
+    await Promise.all(this.#sources.map((s) => s.stop()));
     await super.shutdown();
   }
 }
 
-/** An alert as the `Alerts` reply shows it (without its XML). */
+/** An alert as the `Alerts` reply shows it (without its text). */
 function alertView(a: AlertRecord) {
   return {
     ivorn: a.ivorn,
     receivedAt: a.receivedAt,
     source: a.source,
+    format: a.format,
     role: a.role,
     mission: a.mission ?? null,
+    instrument: a.instrument ?? null,
     packetName: a.packetName ?? null,
+    eventKey: a.eventKey ?? null,
+    classification: a.classification ?? null,
+    area90Deg2: a.area90Deg2 ?? null,
     eventTime: a.eventTime ?? null,
     raDeg: a.raDeg ?? null,
     decDeg: a.decDeg ?? null,

@@ -1,5 +1,8 @@
+import { dirname } from 'node:path';
+import pino from 'pino';
 import type { AgentConfig } from '../../config/agent-config.js';
 import { ConfigError } from '../../config/config-error.js';
+import { alertSourceUrls, openAlertSource } from '../alerts/sources/source-registry.js';
 import { loadSite } from '../astro/site-file.js';
 import { resolveScenario } from '../devices/weather-scenario.js';
 import { loadRoutineRequests } from '../scheduler/routine-requests.js';
@@ -38,6 +41,22 @@ function extraListeners(
   return out;
 }
 
+/** Opens (and drops) every alert source the settings name: a bad URL or missing credentials are said now. */
+function checkSources(settings: ObservatorySettings): void {
+  // Opening a source only reads its URL and settings: nothing to log yet.
+  const silent = pino({ level: 'silent' });
+  for (const url of alertSourceUrls(settings)) {
+    openAlertSource(url, {
+      log: silent,
+      baseDir: settings.file === undefined ? process.cwd() : dirname(settings.file),
+      settings: { ...settings.alert_manager, observatory_name: settings.observatory.name },
+      localIvorn: 'ivo://pyros-ts/alert_manager',
+      env: process.env,
+      now: Date.now,
+    });
+  }
+}
+
 /**
  * Everything an observatory host reads at start, read once before any agent starts, so that a
  * mistake is one line and exit 1 rather than agents failing one by one while the host runs on:
@@ -57,6 +76,7 @@ export async function checkObservatory(config: AgentConfig): Promise<Observatory
   await at(settings, 'observatory', 'weather', () =>
     resolveScenario(settings.paths.weatherFile ?? settings.observatory.weather, Date.now()),
   );
+  await at(settings, 'alert_manager', 'sources', () => checkSources(settings));
   const loopback = (h: string) => (h === 'localhost' ? '127.0.0.1' : h.toLowerCase());
   for (const l of extraListeners(settings)) {
     const clash = [...config.agents.values()].find(

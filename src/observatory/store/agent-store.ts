@@ -21,7 +21,7 @@ export class AgentStore {
 
   /** Opens `path` with the agent's tables (`schema`; its version counts for the whole file). */
   static open(path: string, schema: StoreSchema = { version: 1, sql: '' }): AgentStore {
-    return new AgentStore(path, openStoreDb(path, { version: schema.version, sql: COMMON_SQL + schema.sql }));
+    return new AgentStore(path, openStoreDb(path, { ...schema, sql: COMMON_SQL + schema.sql }));
   }
 
   /** A small value (the paused state, a plan version…), or undefined. */

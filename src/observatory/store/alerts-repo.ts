@@ -1,107 +1,134 @@
 import type { AlertOutcome, AlertRecord } from './alert-record.js';
 import { type Db, retryBusy } from './store-db.js';
 
-/** The alert manager's table: each notice as received (its XML included), the outcome and why. */
+/** The alert manager's table: each notice as received (its text included), the outcome and why. */
 export const ALERTS_SQL = `
 CREATE TABLE IF NOT EXISTS alerts (
   ivorn         TEXT PRIMARY KEY,
   received_at   INTEGER NOT NULL,
   source        TEXT NOT NULL,
+  format        TEXT NOT NULL DEFAULT 'voevent',
   role          TEXT NOT NULL,
   mission       TEXT,
+  instrument    TEXT,
   packet_type   INTEGER,
   packet_name   TEXT,
   trigger_id    TEXT,
+  event_key     TEXT,
   event_time    INTEGER,
   ra_deg        REAL,
   dec_deg       REAL,
   error_deg     REAL,
+  class         TEXT,
+  area90_deg2   REAL,
   outcome       TEXT NOT NULL,
   reason        TEXT NOT NULL,
   request_id    TEXT,
   drill         INTEGER NOT NULL DEFAULT 0,
-  xml           TEXT NOT NULL
+  raw           TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS alerts_received ON alerts (received_at);
 CREATE INDEX IF NOT EXISTS alerts_request ON alerts (request_id);
+CREATE INDEX IF NOT EXISTS alerts_event ON alerts (event_key);
+`;
+
+/** From the first alerts table (VOEvents only) to this one. */
+export const ALERTS_MIGRATION_1 = `
+ALTER TABLE alerts RENAME COLUMN xml TO raw;
+ALTER TABLE alerts ADD COLUMN format TEXT NOT NULL DEFAULT 'voevent';
+ALTER TABLE alerts ADD COLUMN instrument TEXT;
+ALTER TABLE alerts ADD COLUMN event_key TEXT;
+ALTER TABLE alerts ADD COLUMN class TEXT;
+ALTER TABLE alerts ADD COLUMN area90_deg2 REAL;
 `;
 
 interface AlertRow {
   ivorn: string;
   received_at: number;
   source: string;
+  format: string;
   role: string;
   mission: string | null;
+  instrument: string | null;
   packet_type: number | null;
   packet_name: string | null;
   trigger_id: string | null;
+  event_key: string | null;
   event_time: number | null;
   ra_deg: number | null;
   dec_deg: number | null;
   error_deg: number | null;
+  class: string | null;
+  area90_deg2: number | null;
   outcome: AlertOutcome;
   reason: string;
   request_id: string | null;
   drill: number;
-  xml: string;
+  raw: string;
 }
 
+/** The optional columns, by record field. */
+const OPTIONAL = [
+  ['mission', 'mission'],
+  ['instrument', 'instrument'],
+  ['packetType', 'packet_type'],
+  ['packetName', 'packet_name'],
+  ['triggerId', 'trigger_id'],
+  ['eventKey', 'event_key'],
+  ['eventTime', 'event_time'],
+  ['raDeg', 'ra_deg'],
+  ['decDeg', 'dec_deg'],
+  ['errorDeg', 'error_deg'],
+  ['classification', 'class'],
+  ['area90Deg2', 'area90_deg2'],
+  ['requestId', 'request_id'],
+] as const;
+
 function toRecord(r: AlertRow): AlertRecord {
-  return {
+  const record: Record<string, unknown> = {
     ivorn: r.ivorn,
     receivedAt: r.received_at,
     source: r.source,
+    format: r.format,
     role: r.role,
-    ...(r.mission === null ? {} : { mission: r.mission }),
-    ...(r.packet_type === null ? {} : { packetType: r.packet_type }),
-    ...(r.packet_name === null ? {} : { packetName: r.packet_name }),
-    ...(r.trigger_id === null ? {} : { triggerId: r.trigger_id }),
-    ...(r.event_time === null ? {} : { eventTime: r.event_time }),
-    ...(r.ra_deg === null ? {} : { raDeg: r.ra_deg }),
-    ...(r.dec_deg === null ? {} : { decDeg: r.dec_deg }),
-    ...(r.error_deg === null ? {} : { errorDeg: r.error_deg }),
     outcome: r.outcome,
     reason: r.reason,
-    ...(r.request_id === null ? {} : { requestId: r.request_id }),
     drill: r.drill !== 0,
-    xml: r.xml,
+    raw: r.raw,
   };
+  for (const [field, column] of OPTIONAL) if (r[column] !== null) record[field] = r[column];
+  return record as unknown as AlertRecord;
 }
 
-/** The alerts table: each notice recorded once, by ivorn. */
-export class AlertsRepo {
-  constructor(private readonly db: Db) {}
+const COLUMNS = [
+  'ivorn',
+  'received_at',
+  'source',
+  'format',
+  'role',
+  ...OPTIONAL.map(([, c]) => c),
+  'outcome',
+  'reason',
+  'drill',
+  'raw',
+];
 
-  /** Records a notice; false (and nothing changed) when its ivorn was already recorded. */
+/** The alerts table: each notice recorded once, by id. */
+export class AlertsRepo {
+  readonly #insert;
+
+  constructor(private readonly db: Db) {
+    this.#insert = db.prepare(
+      `INSERT OR IGNORE INTO alerts (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
+    );
+  }
+
+  /** Records a notice; false (and nothing changed) when its id was already recorded. */
   insert(a: AlertRecord): boolean {
-    const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO alerts (ivorn, received_at, source, role, mission, packet_type, packet_name,
-             trigger_id, event_time, ra_deg, dec_deg, error_deg, outcome, reason, request_id, drill, xml)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    return (
-      retryBusy(() =>
-        insert.run(
-          a.ivorn,
-          a.receivedAt,
-          a.source,
-          a.role,
-          a.mission ?? null,
-          a.packetType ?? null,
-          a.packetName ?? null,
-          a.triggerId ?? null,
-          a.eventTime ?? null,
-          a.raDeg ?? null,
-          a.decDeg ?? null,
-          a.errorDeg ?? null,
-          a.outcome,
-          a.reason,
-          a.requestId ?? null,
-          a.drill ? 1 : 0,
-          a.xml,
-        ),
-      ).changes === 1
-    );
+    const optional = OPTIONAL.map(([field]) => (a as unknown as Record<string, unknown>)[field] ?? null);
+    const values = [a.ivorn, a.receivedAt, a.source, a.format, a.role, ...optional];
+    values.push(a.outcome, a.reason, a.drill ? 1 : 0, a.raw);
+    return retryBusy(() => this.#insert.run(...values)).changes === 1;
   }
 
   get(ivorn: string): AlertRecord | undefined {
@@ -114,6 +141,14 @@ export class AlertsRepo {
     return this.db
       .prepare<[string], AlertRow>('SELECT * FROM alerts WHERE request_id = ? ORDER BY received_at')
       .all(requestId)
+      .map(toRecord);
+  }
+
+  /** The notices of one event, oldest first. */
+  ofEvent(eventKey: string): AlertRecord[] {
+    return this.db
+      .prepare<[string], AlertRow>('SELECT * FROM alerts WHERE event_key = ? ORDER BY received_at, rowid')
+      .all(eventKey)
       .map(toRecord);
   }
 

@@ -10,6 +10,12 @@ export interface StoreSchema {
   /** Kept in `PRAGMA user_version`; a file with a newer one is refused (a newer pyros-ts wrote it). */
   readonly version: number;
   readonly sql: string;
+  /**
+   * What brings a file of an older version up: `migrations[v - 1]` takes version v to v + 1 (the
+   * columns added to tables that `sql` would not touch, since they exist). `sql` runs after them,
+   * for the tables that are new.
+   */
+  readonly migrations?: readonly string[];
 }
 
 /**
@@ -33,6 +39,12 @@ export function openStoreDb(path: string, schema: StoreSchema): Db {
           throw new Error(`schema version ${version} is newer than this pyros-ts (${schema.version})`);
         }
         if (version < schema.version) {
+          // A new file (version 0) gets the tables as they are now; an older one its migrations first.
+          for (let v = Math.max(version, 1); version > 0 && v < schema.version; v++) {
+            const step = schema.migrations?.[v - 1];
+            if (step === undefined) throw new Error(`no migration from schema version ${v} to ${v + 1}`);
+            handle.exec(step);
+          }
           handle.exec(schema.sql);
           handle.pragma(`user_version = ${schema.version}`);
         }

@@ -37,6 +37,7 @@ declare const document: {
   readonly body: { readonly dataset: Record<string, string | undefined> };
 };
 declare const window: { notReloaded?: boolean };
+declare function getComputedStyle(element: unknown): { readonly color: string };
 
 /** `[data-testid="ID"]` */
 const tid = (id: string) => `[data-testid="${id}"]`;
@@ -287,8 +288,8 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
         ivorn: string;
       };
       assert.equal(ivorn, SWIFT_IVORN);
-      const heard = await world.peer('alert_manager').waitFor('VOEvent');
-      assert.deepEqual(heard.payload, { xml: SWIFT.toString('utf8'), drill: false, source: 'dashboard' });
+      const heard = await world.peer('alert_manager').waitFor('Notice');
+      assert.deepEqual(heard.payload, { text: SWIFT.toString('utf8'), drill: false, source: 'dashboard' });
 
       const row = page.locator(`${tid('alert-row')}[data-ivorn="${ivorn}"]`);
       await row.waitFor({ timeout: 5_000 });
@@ -367,6 +368,33 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
       assert.deepEqual(widths, [512, 64], 'every preview decoded, at its image size');
       const analyses = await page.locator(tid('image-analysis')).allTextContents();
       assert.deepEqual(analyses, ['analysis pending', 'background 1049.5, noise 8.70, 2 sources']);
+    });
+  });
+
+  it('shows the alert sources, a feed whose heartbeat has stopped standing out', async (t) => {
+    await onPage(t, async (page) => {
+      const sources = page.locator(tid('alert-source'));
+      await sources.first().waitFor({ timeout: 5_000 });
+      assert.deepEqual(
+        await sources.evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-url'), e.getAttribute('data-state')]),
+        ),
+        [
+          ['vtp-listen://127.0.0.1:8098', 'listening'],
+          ['gcn-kafka:', 'connected'],
+        ],
+      );
+      const warning = page.locator(tid('alert-source-warning'));
+      assert.equal(await warning.count(), 1);
+      assert.match((await warning.textContent()) ?? '', /^no gcn\.heartbeat for 120 s/);
+      const colour = await warning.evaluate((e) => getComputedStyle(e).color);
+      assert.notEqual(
+        colour,
+        await page
+          .locator(`${tid('alert-source')} code`)
+          .first()
+          .evaluate((e) => getComputedStyle(e).color),
+      );
     });
   });
 

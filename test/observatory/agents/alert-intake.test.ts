@@ -5,12 +5,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { AlertIntake, type SchedulerNews } from '../../../src/observatory/agents/alert-intake.js';
-import { VoEventError } from '../../../src/observatory/alerts/voevent.js';
-import type { Clock } from '../../../src/observatory/clock/clock.js';
-import { AgentStore } from '../../../src/observatory/store/agent-store.js';
-import { ALERTS_SQL, AlertsRepo } from '../../../src/observatory/store/alerts-repo.js';
-import { type TempObservatory, tempObservatory, VOEVENTS } from '../observatory-fixture.js';
+import { NoticeError } from '../../../src/observatory/alerts/notice.js';
+import { swiftVariant } from '../alerts/notice-samples.js';
+import { VOEVENTS } from '../observatory-fixture.js';
+import { type OpenIntake, openIntake } from './intake-fixture.js';
 
 const swift = readFileSync(join(VOEVENTS, 'swift_bat_grb_pos_61_GRB120907A_observation.xml'), 'utf8');
 const swiftTest = readFileSync(join(VOEVENTS, 'swift_bat_grb_pos_test_82_role-test.xml'), 'utf8');
@@ -20,76 +18,18 @@ const SWIFT_REQUEST = 'alert-swift-532871';
 /** The Swift notice's event time plus a minute. */
 const SOON_AFTER = Date.parse('2012-09-07T00:25:23Z');
 
-/** The Swift notice under another ivorn (and trigger), at another position, citing an earlier notice. */
-function swiftVariant(o: {
-  ivorn: string;
-  ra?: number;
-  dec?: number;
-  triggerId?: string;
-  cites?: { kind: 'followup' | 'supersedes' | 'retraction'; ivorn: string };
-}): string {
-  let xml = swift
-    .replace(`ivorn="${SWIFT_IVORN}"`, `ivorn="${o.ivorn}"`)
-    .replace(/<C1>[^<]*<\/C1>/, `<C1>${o.ra ?? 74.7412}</C1>`)
-    .replace(/<C2>[^<]*<\/C2>/, `<C2>${o.dec ?? -9.3137}</C2>`);
-  if (o.triggerId !== undefined) {
-    xml = xml.replace(
-      /name="TrigID" dataType="string" value="[^"]*"/,
-      `name="TrigID" dataType="string" value="${o.triggerId}"`,
-    );
-  }
-  if (o.cites !== undefined) {
-    xml = xml.replace(
-      '<Why',
-      `<Citations><EventIVORN cite="${o.cites.kind}">${o.cites.ivorn}</EventIVORN></Citations>\n<Why`,
-    );
-  }
-  return xml;
-}
-
-/** A clock the test moves by hand. */
-class ManualClock implements Clock {
-  readonly speed = 1;
-  readonly simulated = true;
-  constructor(public time: number) {}
-  now(): number {
-    return this.time;
-  }
-  sleep(): Promise<void> {
-    return Promise.resolve();
-  }
-  at(): () => void {
-    return () => {};
-  }
-}
-
 describe('AlertIntake', () => {
-  let obs: TempObservatory | undefined;
-  let store: AgentStore | undefined;
+  let opened: OpenIntake | undefined;
   afterEach(() => {
-    store?.close();
-    store = undefined;
-    obs?.dispose();
-    obs = undefined;
+    opened?.close();
+    opened = undefined;
   });
 
   /** An intake on its own store, at `at`, with `ini` appended to the settings; `told` collects the scheduler's news. */
   function open(ini = '', at = SOON_AFTER) {
-    const clock = new ManualClock(at);
-    obs = tempObservatory(ini, clock);
-    const own = AgentStore.open(join(obs.dataDir('alert_manager'), 'alert_manager.db'), {
-      version: 1,
-      sql: ALERTS_SQL,
-    });
-    store = own;
-    const alerts = new AlertsRepo(own.db);
-    const intake = new AlertIntake(own, alerts, obs.ctx.settings, clock);
-    const told: SchedulerNews[] = [];
-    const ingest = (xml: string, extra: { drill?: boolean; source?: string } = {}) =>
-      intake.ingest({ xml, source: extra.source ?? 'cli', ...(extra.drill ? { drill: true } : {}) }, (n) =>
-        told.push(n),
-      );
-    return { intake, alerts, told, clock, ingest };
+    opened?.close();
+    opened = openIntake(ini, at);
+    return opened;
   }
 
   it('a fresh Swift BAT position: an urgent request for the scheduler, recorded with the notice', () => {
@@ -118,7 +58,10 @@ describe('AlertIntake', () => {
     const alert = alerts.get(SWIFT_IVORN);
     assert.equal(alert?.outcome, 'accepted');
     assert.equal(alert?.requestId, SWIFT_REQUEST);
-    assert.equal(alert?.xml, swift);
+    assert.equal(alert?.raw, swift);
+    assert.equal(alert?.format, 'voevent');
+    assert.equal(alert?.eventKey, 'Swift:532871');
+    assert.equal(alert?.instrument, 'BAT');
     assert.equal(alert?.packetType, 61);
     assert.equal(alert?.mission, 'Swift');
     assert.equal(alert?.triggerId, '532871');
@@ -164,8 +107,6 @@ describe('AlertIntake', () => {
     assert.equal(result.requestId, undefined);
     assert.deepEqual(first.told, []);
     assert.equal(first.alerts.get(result.ivorn)?.outcome, 'test');
-    store?.close();
-    obs?.dispose();
     const observed = open('[alert_manager]\nobserve_test = yes\n', at);
     const accepted = observed.ingest(swiftTest);
     assert.equal(accepted.outcome, 'accepted', accepted.reason);
@@ -183,7 +124,7 @@ describe('AlertIntake', () => {
     assert.equal(alert?.raDeg, undefined);
   });
 
-  it('does not observe an old notice; a drill is a new alert each time, issued now', () => {
+  it('does not observe an old notice; a drill is issued now, and one sequence until its window ends', () => {
     const { ingest, alerts, told, clock } = open('', Date.parse('2026-11-29T20:00:00Z'));
     const old = ingest(swift);
     assert.equal(old.outcome, 'too-old');
@@ -194,9 +135,13 @@ describe('AlertIntake', () => {
     assert.notEqual(drill.ivorn, SWIFT_IVORN);
     clock.time += 60_000;
     const again = ingest(swift, { drill: true });
-    assert.equal(again.outcome, 'accepted', 'the same sample played again');
+    assert.equal(again.outcome, 'kept', 'the same sample again is a notice of the same drilled event');
     assert.notEqual(again.ivorn, drill.ivorn);
-    assert.notEqual(again.requestId, drill.requestId, 'not a follow-up of the first drill');
+    assert.equal(again.requestId, drill.requestId);
+    clock.time += 12 * 3_600_000;
+    const later = ingest(swift, { drill: true });
+    assert.equal(later.outcome, 'accepted', 'once the window is over, a new drill');
+    assert.notEqual(later.requestId, drill.requestId);
     assert.equal(told.length, 2);
     const news = told[0];
     if (news?.kind !== 'new') return assert.fail('a new request');
@@ -213,6 +158,7 @@ describe('AlertIntake', () => {
         ivorn: 'ivo://test/followup#1',
         ra: 75.5,
         dec: -10.25,
+        err: 0.02,
         triggerId: '999',
         cites: { kind: 'followup', ivorn: SWIFT_IVORN },
       }),
@@ -233,6 +179,7 @@ describe('AlertIntake', () => {
       swiftVariant({
         ivorn: 'ivo://test/supersedes#1',
         ra: 75.6,
+        err: 0.01,
         triggerId: '998',
         cites: { kind: 'supersedes', ivorn: 'ivo://test/followup#1' },
       }),
@@ -241,11 +188,17 @@ describe('AlertIntake', () => {
     assert.equal(superseding.requestId, SWIFT_REQUEST);
   });
 
-  it('a notice of the same mission and trigger is a follow-up; another trigger is a new alert', () => {
+  it('a notice of the same mission and trigger is a follow-up (moving the target only when better); another trigger is a new alert', () => {
     const { ingest, told } = open();
     ingest(swift);
+    const worse = ingest(
+      swiftVariant({ ivorn: 'ivo://nasa.gsfc.gcn/SWIFT#BAT_GRB_Pos_532871-731', ra: 70, err: 0.2 }),
+    );
+    assert.equal(worse.outcome, 'kept', worse.reason);
+    assert.equal(worse.requestId, SWIFT_REQUEST);
+    assert.equal(told.length, 1, 'a position no better is not sent');
     const same = ingest(
-      swiftVariant({ ivorn: 'ivo://nasa.gsfc.gcn/SWIFT#BAT_GRB_Pos_532871-730', ra: 74.8 }),
+      swiftVariant({ ivorn: 'ivo://nasa.gsfc.gcn/SWIFT#BAT_GRB_Pos_532871-730', ra: 74.8, err: 0.03 }),
     );
     assert.equal(same.outcome, 'updated', same.reason);
     assert.equal(same.requestId, SWIFT_REQUEST);
@@ -264,6 +217,7 @@ describe('AlertIntake', () => {
     ingest(
       swiftVariant({
         ivorn: 'ivo://test/followup#1',
+        err: 0.02,
         triggerId: '999',
         cites: { kind: 'followup', ivorn: SWIFT_IVORN },
       }),
@@ -303,12 +257,12 @@ describe('AlertIntake', () => {
     assert.deepEqual(told, []);
   });
 
-  it('refuses what is not a VOEvent in one line, recording nothing', () => {
+  it('refuses what is not a notice in one line, recording nothing', () => {
     const { intake, alerts, told } = open();
-    for (const xml of ['<html></html>', 'not xml at all <', swift.replace(` ivorn="${SWIFT_IVORN}"`, '')]) {
+    for (const text of ['<html></html>', 'not xml at all <', swift.replace(` ivorn="${SWIFT_IVORN}"`, '')]) {
       assert.throws(
-        () => intake.ingest({ xml, source: 'cli' }, (n) => told.push(n)),
-        (err: Error) => err instanceof VoEventError && !err.message.includes('\n'),
+        () => intake.ingest({ text, source: 'cli' }, (n) => told.push(n)),
+        (err: Error) => err instanceof NoticeError && !err.message.includes('\n'),
       );
     }
     assert.deepEqual(alerts.latest(), []);
@@ -319,7 +273,7 @@ describe('AlertIntake', () => {
     const { intake, alerts, ingest } = open();
     assert.throws(
       () =>
-        intake.ingest({ xml: swift, source: 'cli' }, () => {
+        intake.ingest({ text: swift, source: 'cli' }, () => {
           throw new Error('outbox: disk full');
         }),
       /disk full/,

@@ -14,6 +14,7 @@ import type { Outbox } from '../../../src/observatory/store/outbox.js';
 import { InvalidPayloadError, RemoteError } from '../../../src/sender/errors.js';
 import { Sender } from '../../../src/sender/sender.js';
 import { waitFor } from '../../helpers.js';
+import { swiftVariant } from '../alerts/notice-samples.js';
 import {
   observatoryConfig,
   type TempObservatory,
@@ -31,33 +32,6 @@ const SWIFT_REQUEST = 'alert-swift-532871';
 const SOON_AFTER = Date.parse('2012-09-07T00:25:23Z');
 /** Just after the Fermi notice: the Swift one is years old then. */
 const FERMI_TIME = Date.parse('2026-05-04T19:07:30Z');
-
-/** The Swift notice under another ivorn (and trigger), at another position, citing an earlier notice. */
-function swiftVariant(o: {
-  ivorn: string;
-  ra?: number;
-  dec?: number;
-  triggerId?: string;
-  cites?: { kind: 'followup' | 'retraction'; ivorn: string };
-}): string {
-  let xml = swift
-    .replace(`ivorn="${SWIFT_IVORN}"`, `ivorn="${o.ivorn}"`)
-    .replace(/<C1>[^<]*<\/C1>/, `<C1>${o.ra ?? 74.7412}</C1>`)
-    .replace(/<C2>[^<]*<\/C2>/, `<C2>${o.dec ?? -9.3137}</C2>`);
-  if (o.triggerId !== undefined) {
-    xml = xml.replace(
-      /name="TrigID" dataType="string" value="[^"]*"/,
-      `name="TrigID" dataType="string" value="${o.triggerId}"`,
-    );
-  }
-  if (o.cites !== undefined) {
-    xml = xml.replace(
-      '<Why',
-      `<Citations><EventIVORN cite="${o.cites.kind}">${o.cites.ivorn}</EventIVORN></Citations>\n<Why`,
-    );
-  }
-  return xml;
-}
 
 /** The alert manager, with its outbox in view (what waits for the scheduler). */
 class AlertManager extends AlertManagerAgent {
@@ -183,6 +157,7 @@ describe('AlertManagerAgent', () => {
         ivorn: 'ivo://test/followup#1',
         ra: 75.5,
         dec: -10.25,
+        err: 0.03,
         triggerId: '999',
         cites: { kind: 'followup', ivorn: SWIFT_IVORN },
       }),
@@ -190,7 +165,12 @@ describe('AlertManagerAgent', () => {
     assert.equal(cited.outcome, 'updated', cited.reason);
     assert.equal(cited.requestId, SWIFT_REQUEST);
     const sameTrigger = await voevent(
-      swiftVariant({ ivorn: 'ivo://nasa.gsfc.gcn/SWIFT#BAT_GRB_Pos_532871-730', ra: 75.6, dec: -10.3 }),
+      swiftVariant({
+        ivorn: 'ivo://nasa.gsfc.gcn/SWIFT#BAT_GRB_Pos_532871-730',
+        ra: 75.6,
+        dec: -10.3,
+        err: 0.02,
+      }),
     );
     assert.equal(sameTrigger.outcome, 'updated', sameTrigger.reason);
     assert.equal(sameTrigger.requestId, SWIFT_REQUEST);
@@ -256,6 +236,7 @@ describe('AlertManagerAgent', () => {
     await voevent(
       swiftVariant({
         ivorn: 'ivo://test/followup#1',
+        err: 0.02,
         triggerId: '999',
         cites: { kind: 'followup', ivorn: SWIFT_IVORN },
       }),

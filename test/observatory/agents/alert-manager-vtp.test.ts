@@ -4,7 +4,6 @@
 // malformed one is nakked. The scheduler is a scripted peer in its own thread.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { AlertManagerAgent } from '../../../src/observatory/agents/alert-manager-agent.js';
@@ -12,10 +11,9 @@ import { SimClock } from '../../../src/observatory/clock/sim-clock.js';
 import { Msg } from '../../../src/observatory/messages.js';
 import type { Outbox } from '../../../src/observatory/store/outbox.js';
 import { Sender } from '../../../src/sender/sender.js';
-import { readTransportMessage } from '../../../src/transport/vtp/transport-messages.js';
-import { encodeVtpFrame, VtpFrameReader } from '../../../src/transport/vtp/vtp-frame.js';
 import { publishVoEvent } from '../../../src/transport/vtp/vtp-publisher.js';
 import { freePorts, waitFor } from '../../helpers.js';
+import { startBroker, type TestBroker } from '../alerts/sources/vtp-broker.js';
 import {
   observatoryConfig,
   type TempObservatory,
@@ -37,39 +35,11 @@ class AlertManager extends AlertManagerAgent {
   }
 }
 
-/** A VTP broker: sends `events` to each subscriber, and collects what comes back (`ack IVORN`, `nak IVORN`). */
-async function startBroker(events: readonly string[]) {
-  const server: Server = createServer();
-  const sockets: Socket[] = [];
-  const answers: string[] = [];
-  server.on('connection', (socket) => {
-    sockets.push(socket);
-    const reader = new VtpFrameReader();
-    socket.on('data', (chunk) => {
-      reader.push(chunk);
-      for (let f = reader.next(); f !== undefined; f = reader.next()) {
-        const message = readTransportMessage(f.toString('utf8'));
-        if (message !== undefined) answers.push(`${message.role} ${message.origin ?? ''}`);
-      }
-    });
-    for (const xml of events) socket.write(encodeVtpFrame(xml));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as { port: number }).port,
-    answers,
-    close() {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
-
 describe('AlertManagerAgent on the VOEvent network', { timeout: 60_000 }, () => {
   let obs: TempObservatory | undefined;
   let agent: AlertManager | undefined;
   let peers: Peer[] = [];
-  let broker: Awaited<ReturnType<typeof startBroker>> | undefined;
+  let broker: TestBroker | undefined;
   afterEach(async () => {
     agent?.requestShutdown('test done');
     await agent?.stopped;
@@ -108,7 +78,7 @@ describe('AlertManagerAgent on the VOEvent network', { timeout: 60_000 }, () => 
   const alerts = async () => (await Sender.request('alert_manager', Msg.ALERTS, { limit: 100 })).alerts;
   const logged = async () =>
     (await Sender.request('alert_manager', Msg.MESSAGES, { limit: 100 })).messages.filter(
-      (m) => m.message === 'VOEvent',
+      (m) => m.message === 'Notice',
     );
 
   it('an event published on its VTP port goes through the mailbox, is recorded, then acked; a malformed one is nakked', async () => {
@@ -124,7 +94,7 @@ describe('AlertManagerAgent on the VOEvent network', { timeout: 60_000 }, () => 
     assert.deepEqual(
       (await logged()).map((m) => [m.from, m.to]),
       [['alert_manager', 'alert_manager']],
-      "handled as the agent's own VOEvent message",
+      "handled as the agent's own Notice message",
     );
     const told = await scheduler?.waitFor('New alert');
     assert.equal((told?.payload as { ivorn: string } | undefined)?.ivorn, SWIFT_IVORN);

@@ -5,31 +5,43 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { AgentStore } from '../../../src/observatory/store/agent-store.js';
 import type { AlertRecord } from '../../../src/observatory/store/alert-record.js';
-import { ALERTS_SQL, AlertsRepo } from '../../../src/observatory/store/alerts-repo.js';
+import { ALERTS_MIGRATION_1, ALERTS_SQL, AlertsRepo } from '../../../src/observatory/store/alerts-repo.js';
 import { tempDir } from '../../helpers.js';
 
 const T = Date.parse('2026-11-29T20:00:00Z');
-const SCHEMA = { version: 1, sql: ALERTS_SQL };
+const SCHEMA = { version: 2, sql: ALERTS_SQL, migrations: [ALERTS_MIGRATION_1] };
+
+/** The table as the first alert manager created it (VOEvents only, the text in `xml`). */
+const VERSION_1_SQL = `
+CREATE TABLE alerts (ivorn TEXT PRIMARY KEY, received_at INTEGER NOT NULL, source TEXT NOT NULL, role TEXT NOT NULL,
+  mission TEXT, packet_type INTEGER, packet_name TEXT, trigger_id TEXT, event_time INTEGER, ra_deg REAL,
+  dec_deg REAL, error_deg REAL, outcome TEXT NOT NULL, reason TEXT NOT NULL, request_id TEXT,
+  drill INTEGER NOT NULL DEFAULT 0, xml TEXT NOT NULL);`;
 
 /** A notice as recorded: every optional field given. */
 const FULL: AlertRecord = {
   ivorn: 'ivo://nasa.gsfc.gcn/SWIFT#BAT_GRB_Pos_532871-729',
   receivedAt: T,
   source: 'vtp-receiver 127.0.0.1:51234',
+  format: 'voevent',
   role: 'observation',
   mission: 'SWIFT',
+  instrument: 'BAT',
   packetType: 61,
   packetName: 'SWIFT_BAT_GRB_POS_ACK',
   triggerId: '532871',
+  eventKey: 'Swift:532871',
   eventTime: T - 60_000,
   raDeg: 74.7412,
   decDeg: -9.3137,
   errorDeg: 0.05,
+  classification: 'GRB',
+  area90Deg2: 12.5,
   outcome: 'accepted',
   reason: 'urgent request alert-swift-532871',
   requestId: 'alert-swift-532871',
   drill: false,
-  xml: '<voe:VOEvent/>',
+  raw: '<voe:VOEvent/>',
 };
 
 /** A notice with none of them (a test notice, say). */
@@ -38,11 +50,12 @@ function bare(ivorn: string, receivedAt: number, over: Partial<AlertRecord> = {}
     ivorn,
     receivedAt,
     source: 'cli',
+    format: 'gcn-json',
     role: 'test',
     outcome: 'test',
     reason: 'role=test',
     drill: false,
-    xml: '<x/>',
+    raw: '{}',
     ...over,
   };
 }
@@ -108,5 +121,32 @@ describe("the alert manager's store", () => {
     open();
     assert.deepEqual(alerts.get(FULL.ivorn), FULL);
     assert.equal(alerts.insert(FULL), false);
+  });
+
+  it('brings a store of the first version up: its notices kept, read as VOEvents', () => {
+    store.close();
+    rmSync(path);
+    const old = AgentStore.open(path, { version: 1, sql: VERSION_1_SQL });
+    old.db
+      .prepare(
+        `INSERT INTO alerts (ivorn, received_at, source, role, outcome, reason, drill, xml)
+         VALUES ('ivo://old#1', ${T}, 'cli', 'observation', 'accepted', 'old', 0, '<voe:VOEvent/>')`,
+      )
+      .run();
+    old.close();
+    open();
+    assert.deepEqual(alerts.get('ivo://old#1'), {
+      ivorn: 'ivo://old#1',
+      receivedAt: T,
+      source: 'cli',
+      format: 'voevent',
+      role: 'observation',
+      outcome: 'accepted',
+      reason: 'old',
+      drill: false,
+      raw: '<voe:VOEvent/>',
+    });
+    assert.equal(alerts.insert(FULL), true, 'the new columns are there');
+    assert.deepEqual(alerts.get(FULL.ivorn), FULL);
   });
 });

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { AgentConfig } from '../../dist/config/agent-config.js';
 import { Sender } from '../../dist/sender/sender.js';
 import { publishVoEvent } from '../../dist/transport/vtp/vtp-publisher.js';
+import { FEED_ENV, startKafkaFeed } from './kafka-feed.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const AGENTS = ['alert_manager', 'scheduler', 'majordome', 'observation_manager', 'monitoring', 'analyzer'];
@@ -58,14 +59,27 @@ function collect(child, lines) {
   });
 }
 
-/** The six agents in one `pyros start` on 127.0.0.1. */
-export async function oneHost(start, speed) {
+/** The topic the benchmark's notices come on, as GCN would publish Swift BAT positions. */
+const SWIFT_TOPIC = 'gcn.classic.voevent.SWIFT_BAT_GRB_POS_ACK';
+
+/**
+ * The six agents in one `pyros start` on 127.0.0.1. `via`: how notices arrive — `vtp` on the
+ * alert manager's VTP port, or `kafka` through its GCN Kafka source, the benchmark standing in for
+ * the broker behind the source's consumer interface (kafka-feed.mjs), with a heartbeat a second
+ * as GCN's.
+ */
+export async function oneHost(start, speed, via = 'vtp') {
   const dir = mkdtempSync(join(tmpdir(), 'pyros-bench-alerts-'));
   const ports = await freePorts(AGENTS.length + 1);
   const vtpPort = ports[AGENTS.length];
+  const kafka = via === 'kafka' ? await startKafkaFeed() : undefined;
+  const appOf = (a) =>
+    a === 'alert_manager' && kafka !== undefined
+      ? `module = ${join(ROOT, 'bench/alerts/kafka-alert-manager.mjs')}`
+      : `app = ${a}`;
   writeFileSync(
     join(dir, 'pyros_agent_config.ini'),
-    `[DEFAULT]\nip = 127.0.0.1\nobservatory = observatory.ini\n\n${AGENTS.map((a, i) => `[${a}]\nreceive_port = ${ports[i]}\napp = ${a}\n`).join('\n')}`,
+    `[DEFAULT]\nip = 127.0.0.1\nobservatory = observatory.ini\n\n${AGENTS.map((a, i) => `[${a}]\nreceive_port = ${ports[i]}\n${appOf(a)}\n`).join('\n')}`,
   );
   const sections = {
     observatory: [
@@ -74,7 +88,10 @@ export async function oneHost(start, speed) {
       `routine_requests = ${join(ROOT, 'observatory/routine-requests.json')}`,
     ],
     ...BENCH_SECTIONS,
-    alert_manager: [...BENCH_SECTIONS.alert_manager, `vtp_port = ${vtpPort}`],
+    alert_manager: [
+      ...BENCH_SECTIONS.alert_manager,
+      kafka === undefined ? `vtp_port = ${vtpPort}` : `sources = gcn-kafka:\ngcn_topics = ${SWIFT_TOPIC}`,
+    ],
   };
   writeFileSync(
     join(dir, 'observatory.ini'),
@@ -94,7 +111,14 @@ export async function oneHost(start, speed) {
     ],
     {
       cwd: dir,
-      env: { ...process.env, PYROS_LOG_FORMAT: 'json', PYROS_LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        PYROS_LOG_FORMAT: 'json',
+        PYROS_LOG_LEVEL: 'info',
+        ...(kafka === undefined
+          ? {}
+          : { [FEED_ENV]: String(kafka.port), GCN_CLIENT_ID: 'bench', GCN_CLIENT_SECRET: 'bench' }),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -113,16 +137,39 @@ export async function oneHost(start, speed) {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+  let heartbeat;
+  if (kafka !== undefined) {
+    await kafka.ready();
+    const beat = () =>
+      void kafka.publish(
+        'gcn.heartbeat',
+        Buffer.from(
+          JSON.stringify({
+            $schema: 'https://gcn.nasa.gov/schema/main/gcn/notices/core/Alert.schema.json',
+            alert_datetime: new Date().toISOString(),
+          }),
+        ),
+      );
+    beat();
+    heartbeat = setInterval(beat, 1000);
+  }
   return {
-    name: 'one host (loopback)',
+    name: kafka === undefined ? 'one host (loopback), VTP' : 'one host (loopback), GCN Kafka source',
     lines,
     simNow: () => start + (Date.now() - anchor) * speed,
     async publish(xml) {
       const sentAt = Date.now();
+      if (kafka !== undefined) {
+        // Committed: recorded by the alert manager, as an ack says on VTP.
+        await kafka.publish(SWIFT_TOPIC, Buffer.from(xml, 'utf8'));
+        return { role: 'ack', sentAt };
+      }
       const answer = await publishVoEvent({ host: '127.0.0.1', port: vtpPort, xml });
       return { role: answer.role, sentAt };
     },
     async stop() {
+      clearInterval(heartbeat);
+      kafka?.close();
       Sender.closeAll();
       host.kill('SIGTERM');
       await new Promise((r) => host.once('exit', r));

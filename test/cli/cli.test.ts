@@ -217,6 +217,26 @@ describe('pyros CLI', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1);
     assert.doesNotMatch(r.stdout, /starting/, 'no agent was started');
 
+    // GCN Kafka without credentials: said before any agent starts, never the secret's value.
+    writeFileSync(
+      join(dir, 'observatory.ini'),
+      `[observatory]\nsite_file = ${join(SHIPPED, 'site.ini')}\n\n[alert_manager]\nsources = gcn-kafka:\n`,
+    );
+    const noCredentials = await pyros(['start', '--config', config], {
+      GCN_CLIENT_ID: '',
+      GCN_CLIENT_SECRET: '',
+    });
+    assert.equal(noCredentials.code, 1);
+    assert.match(
+      noCredentials.stderr,
+      /^pyros: .*observatory\.ini: \[alert_manager\] sources: GCN credentials: .*\n$/,
+    );
+    const halfSet = await pyros(['start', '--config', config], {
+      GCN_CLIENT_ID: 'abc',
+      GCN_CLIENT_SECRET: '',
+    });
+    assert.match(halfSet.stderr, /\$GCN_CLIENT_ID is set but \$GCN_CLIENT_SECRET is not/);
+
     writeFileSync(
       join(dir, 'observatory.ini'),
       `[observatory]\nsite_file = ${join(SHIPPED, 'site.ini')}\n\n[dashboard]\nport = ${ports[1]}\n`,

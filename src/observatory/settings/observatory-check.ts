@@ -46,7 +46,7 @@ function checkSources(settings: ObservatorySettings): void {
   // Opening a source only reads its URL and settings: nothing to log yet.
   const silent = pino({ level: 'silent' });
   for (const url of alertSourceUrls(settings)) {
-    openAlertSource(url, {
+    const source = openAlertSource(url, {
       log: silent,
       baseDir: settings.file === undefined ? process.cwd() : dirname(settings.file),
       settings: { ...settings.alert_manager, observatory_name: settings.observatory.name },
@@ -54,6 +54,7 @@ function checkSources(settings: ObservatorySettings): void {
       env: process.env,
       now: Date.now,
     });
+    source.check?.();
   }
 }
 

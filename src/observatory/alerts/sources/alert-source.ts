@@ -47,6 +47,11 @@ export interface SourceStatus {
 export interface AlertSource {
   /** The URL it was opened with, secrets hidden. */
   readonly url: string;
+  /**
+   * What can be checked before anything starts (credentials a feed needs), throwing one line;
+   * `pyros start` calls it for every source, so that a host with a bad source does not start.
+   */
+  check?(): void;
   /** Starts receiving (listening, connecting, watching); resolves once started, not once connected. */
   start(sink: NoticeSink): Promise<void>;
   /** Stops and releases everything; nothing is handed over after it resolves. */

@@ -1,6 +1,7 @@
 import type { ObservatorySettings } from '../../settings/observatory-settings.js';
 import type { AlertSource, AlertSourceFactory, SourceContext } from './alert-source.js';
 import { dirSource } from './dir-source.js';
+import { gcnKafkaSourceFactory } from './gcn-kafka-source.js';
 import { vtpReceiverSource, vtpSubscriberSource } from './vtp-sources.js';
 
 /** The alert sources by URL scheme (docs/alerts.md). */
@@ -8,6 +9,7 @@ const FACTORIES = new Map<string, AlertSourceFactory>([
   ['vtp:', vtpSubscriberSource],
   ['vtp-listen:', vtpReceiverSource],
   ['dir:', dirSource],
+  ['gcn-kafka:', gcnKafkaSourceFactory],
 ]);
 
 /** Adds a kind of source (a scheme such as `gcn-kafka:`, with its colon). */

@@ -23,7 +23,8 @@ const AGENTS = ['alert_manager', 'scheduler', 'majordome', 'observation_manager'
  */
 export const BENCH_SECTIONS = {
   alert_manager: ['exposures = R:1x1'],
-  observation_manager: ['image_size = 64', 'dome_open_s = 1'],
+  camera: ['image_size = 64'],
+  dome: ['open_s = 1'],
   analyzer: ['workers = 0'],
 };
 

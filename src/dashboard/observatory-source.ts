@@ -1,4 +1,5 @@
 import { type AgentConfig, loadAgentConfig } from '../config/agent-config.js';
+import { closeDomeSeconds } from '../observatory/agents/overheads-of.js';
 import { currentNight } from '../observatory/agents/planning-window.js';
 import { AGENTS } from '../observatory/contracts/agents.js';
 import { fetchImage } from '../observatory/images/image-fetch.js';
@@ -194,9 +195,8 @@ export class ObservatorySource implements DashboardSource {
 
   closeDome(): Promise<unknown> {
     const { settings, clock } = this.ctx;
-    const om = settings.observation_manager;
     // The reply comes once the running exposure is read out, the dome closed and the telescope parked.
-    const timeout = ACTION_TIMEOUT_MS + ((om.readout_s + om.dome_close_s + 180) * 1000) / clock.speed;
+    const timeout = ACTION_TIMEOUT_MS + (closeDomeSeconds(settings) * 1000) / clock.speed;
     return Sender.request(
       AGENTS.observationManager,
       Msg.CLOSE_DOME,

@@ -282,6 +282,8 @@ export function nightData(omDataDir: string): NightData {
     telescope: { status: 'tracking' as const, pointing: M45 },
     dome: 'open' as const,
     filter: 'R',
+    focuser: 50_000,
+    links: [{ name: 'telescope', state: 'up' as const }],
     observing: { observationId: 7, block: m45 },
     safety: { safe: true, reason: 'weather within limits; the Sun at -27.3°' },
   };

@@ -42,7 +42,7 @@ export interface HostLine {
 export interface NetworkOptions {
   readonly start: string;
   readonly speed: number;
-  /** Keys added to every host's observatory.ini, by section, e.g. `{ observation_manager: ['image_size = 128'] }`. */
+  /** Keys added to every host's observatory.ini, by section, e.g. `{ camera: ['image_size = 128'] }`. */
   readonly sections?: Readonly<Record<string, readonly string[]>>;
   /** The routine requests file to copy (default: the shipped one). */
   readonly routineRequests?: string;

@@ -20,7 +20,7 @@ describe('three hosts, no shared disk', { timeout: 240_000 }, () => {
     net = await ObservatoryNetwork.create({
       start: '2026-11-29T17:10:00Z',
       speed: 120,
-      sections: { observation_manager: ['image_size = 128'] },
+      sections: { camera: ['image_size = 128'] },
     });
     await net.startAll();
   });

@@ -79,3 +79,26 @@ export async function observatoryConfig(obs: TempObservatory, agents: readonly s
   Sender.closeAll();
   return path;
 }
+
+/** The section of each key the tests set by name alone (the devices' speeds, the interlock's period). */
+const SECTION_OF: Readonly<Record<string, string>> = {
+  image_size: 'camera',
+  readout_s: 'camera',
+  settle_s: 'telescope',
+  slew_rate_deg_s: 'telescope',
+  change_s: 'filter_wheel',
+  open_s: 'dome',
+  close_s: 'dome',
+  safety_check_s: 'observation_manager',
+};
+
+/** observatory.ini text setting `keys`, each in its section (`image_size` in `[camera]`…). */
+export function iniSections(keys: Readonly<Record<string, number | string>>): string {
+  const sections = new Map<string, string[]>();
+  for (const [key, value] of Object.entries(keys)) {
+    const section = SECTION_OF[key];
+    if (section === undefined) throw new Error(`iniSections: no section known for ${key}`);
+    sections.set(section, [...(sections.get(section) ?? []), `${key} = ${value}`]);
+  }
+  return [...sections].map(([name, lines]) => `[${name}]\n${lines.join('\n')}\n`).join('\n');
+}

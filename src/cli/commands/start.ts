@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { AgentConfig, requireAgents, resolveConfigPath } from '../../config/agent-config.js';
 import { runHost } from '../../host/launcher.js';
 import { startSimSession } from '../../observatory/clock/sim-session.js';
-import { checkObservatory } from '../../observatory/settings/observatory-check.js';
+import { checkDeviceClock, checkObservatory } from '../../observatory/settings/observatory-check.js';
 import { DATA_DIR_ENV } from '../../observatory/settings/observatory-settings.js';
 import { applyConfigOption } from '../run-cli.js';
 
@@ -66,7 +66,7 @@ export function registerStart(program: Command): void {
         const config = AgentConfig.load(resolveConfigPath());
         requireAgents(config);
         // Read before any agent starts: a missing file is one line and exit 1, not failing agents.
-        await checkObservatory(config);
+        const settings = await checkObservatory(config);
         const sim =
           opts.simStart === undefined
             ? undefined
@@ -75,6 +75,7 @@ export function registerStart(program: Command): void {
                 ...(speed === undefined ? {} : { speed }),
                 ...(opts.simAnchor === undefined ? {} : { anchor: opts.simAnchor }),
               });
+        if (sim !== undefined && settings !== undefined) checkDeviceClock(settings, sim.clock.speed);
         if (sim !== undefined) {
           process.stderr.write(
             `simulated clock: ${new Date(sim.clock.now()).toISOString()} at ${sim.clock.speed}x, ${sim.note}\n`,

@@ -14,7 +14,7 @@ import type { Plan, PlannedBlock } from '../scheduler/request.js';
 import { DomeCloser } from './dome-closer.js';
 import { nextStep, type Step } from './next-step.js';
 import { ObservatoryAgent } from './observatory-agent.js';
-import { overheadsOf } from './overheads-of.js';
+import { closeDomeSeconds, overheadsOf } from './overheads-of.js';
 import { currentNight } from './planning-window.js';
 
 /** What `Execution` (and Pause, Resume) answer. */
@@ -58,8 +58,7 @@ export class MajordomeAgent extends ObservatoryAgent {
   readonly #holdUntil = new Map<string, number>();
   readonly #dome = new DomeCloser(
     () => {
-      const om = this.ctx.settings.observation_manager;
-      return OM_TIMEOUT_MS + ((om.readout_s + om.dome_close_s + 180) * 1000) / this.ctx.clock.speed;
+      return OM_TIMEOUT_MS + (closeDomeSeconds(this.ctx.settings) * 1000) / this.ctx.clock.speed;
     },
     (reason, err) => {
       this.log.warn(`close dome (${reason}): ${err.message}; trying again`);

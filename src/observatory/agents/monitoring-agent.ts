@@ -7,7 +7,7 @@ import { type PolicyState, type WeatherLimits, WeatherPolicy } from '../safety/w
 import type { WeatherVerdict } from '../safety/weather-verdict.js';
 import { WEATHER_SQL, WeatherRepo } from '../store/weather-repo.js';
 import { ObservatoryAgent } from './observatory-agent.js';
-import { weatherStationFor } from './observatory-devices.js';
+import { deviceFor } from './observatory-devices.js';
 
 const POLICY_KEY = 'policy';
 
@@ -74,7 +74,7 @@ export class MonitoringAgent extends ObservatoryAgent {
   }
 
   protected override async work(): Promise<void> {
-    this.#station ??= await weatherStationFor(this.ctx);
+    this.#station ??= await deviceFor(this.ctx, 'weather', this.log);
     await this.poll();
     this.every(this.ctx.settings.monitoring.poll_s * 1000, () => this.poll());
   }

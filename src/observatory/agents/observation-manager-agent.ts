@@ -12,7 +12,7 @@ import type { PlannedBlock } from '../scheduler/request.js';
 import { OBSERVATIONS_SQL, ObservationsRepo } from '../store/observations-repo.js';
 import { runObservation } from './observation-run.js';
 import { ObservatoryAgent } from './observatory-agent.js';
-import { type ObservatoryDevices, observatoryDevices } from './observatory-devices.js';
+import { disconnectDevices, type ObservatoryDevices, observatoryDevices } from './observatory-devices.js';
 
 interface Current {
   readonly observationId: number;
@@ -51,12 +51,15 @@ export class ObservationManagerAgent extends ObservatoryAgent {
     this.onMessage(Msg.ABORT_OBSERVATION, ({ reason }) => this.abort(reason));
     this.onMessage(Msg.CLOSE_DOME, ({ reason, park }) => this.closeDome(reason, park));
     this.onMessage(Msg.DEVICES, () => {
-      const { telescope, dome, filterWheel } = this.devices;
+      const devices = this.devices;
+      const { telescope, dome, filterWheel, focuser } = devices;
       const c = this.#current;
       return {
         telescope: { status: telescope.status(), pointing: telescope.pointing() },
         dome: dome.state(),
         filter: filterWheel.filter(),
+        focuser: focuser.position(),
+        links: Object.values(devices).map((d) => ({ name: d.name, ...d.link() })),
         observing: c === undefined ? null : { observationId: c.observationId, block: c.block },
         safety: this.#assess(),
       };
@@ -80,7 +83,7 @@ export class ObservationManagerAgent extends ObservatoryAgent {
   }
 
   protected override async work(): Promise<void> {
-    this.#devices ??= await observatoryDevices(this.ctx);
+    this.#devices ??= await observatoryDevices(this.ctx, this.log);
     this.#recoverInterrupted();
     await this.refreshVerdict();
     await this.#check();
@@ -109,8 +112,10 @@ export class ObservationManagerAgent extends ObservatoryAgent {
     }
   }
 
+  /** The safety rule, with the devices: one that does not answer is unsafe. */
   #assess(): Safety {
-    return this.#safety.assess(this.ctx.clock.now());
+    const d = this.#devices;
+    return this.#safety.assess(this.ctx.clock.now(), d === undefined ? [] : Object.values(d));
   }
 
   /** The interlock, at every safety check: unsafe with anything open or moving → stop, close, park. */
@@ -260,7 +265,13 @@ export class ObservationManagerAgent extends ObservatoryAgent {
 
   /** SHUTDOWN: stop, close, park, then close the store. */
   protected override async shutdown(): Promise<void> {
-    if (this.#devices !== undefined) await this.closeDome('agent shutting down', true);
+    const devices = this.#devices;
+    if (devices !== undefined) {
+      await this.closeDome('agent shutting down', true).catch((err: Error) =>
+        this.log.warn(`at shutdown, closing and parking failed: ${err.message}`),
+      );
+      await disconnectDevices(devices);
+    }
     await super.shutdown();
   }
 }

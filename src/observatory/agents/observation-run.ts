@@ -6,6 +6,7 @@ import { writeFits } from '../images/fits-writer.js';
 import type { ObservatoryContext } from '../observatory-context.js';
 import type { PlannedBlock } from '../scheduler/request.js';
 import type { ObservationsRepo } from '../store/observations-repo.js';
+import { frameHeader } from './frame-header.js';
 import type { ObservatoryDevices } from './observatory-devices.js';
 
 /** What an observation needs from its agent. */
@@ -36,7 +37,8 @@ export async function runObservation(
   signal: AbortSignal,
 ): Promise<number[]> {
   const { ctx, devices, observations, log } = run;
-  const { telescope, filterWheel, camera, dome } = devices;
+  const { telescope, filterWheel, camera, dome, focuser } = devices;
+  const focus = ctx.settings.focuser;
   const images: number[] = [];
   run.assertSafe();
   // The opening itself is not aborted by a preemption (the dome would close again, and the alert
@@ -57,27 +59,36 @@ export async function runObservation(
   mkdirSync(folder, { recursive: true });
   for (const spec of block.exposures) {
     await filterWheel.setFilter(spec.filter, signal);
+    if (focus.position !== undefined) {
+      await focuser.moveTo(focus.position + (focus.filter_offsets[spec.filter] ?? 0), signal);
+    }
     for (let i = 1; i <= spec.count; i++) {
       run.assertSafe();
-      const frame = await camera.expose(
-        {
-          exposureS: spec.exposureS,
-          target: telescope.pointing(),
-          filter: spec.filter,
-          objectName: block.targetName,
-        },
-        signal,
-      );
+      const request = {
+        exposureS: spec.exposureS,
+        target: telescope.pointing(),
+        filter: spec.filter,
+        objectName: block.targetName,
+      };
+      const focusPosition = focuser.position();
+      const frame = await camera.expose(request, signal);
+      const { header, cards } = frameHeader(frame, {
+        ctx,
+        request,
+        instrument: camera.name,
+        observationId,
+        focusPosition,
+      });
       const path = join(folder, `${observationId}-${safeName(block.targetName)}-${spec.filter}-${i}.fits`);
-      await writeFits(path, frame, frame.header);
+      await writeFits(path, frame, header, cards);
       const image = {
         observationId,
         path,
         object: block.targetName,
         filter: spec.filter,
         exposureS: spec.exposureS,
-        dateObs: frame.header.dateObs,
-        target: frame.header.target,
+        dateObs: header.dateObs,
+        target: header.target,
         bytes: statSync(path).size,
       };
       const imageId = run.transaction(() => {

@@ -1,56 +1,60 @@
-import { simOrigin } from '../clock/clock-from-env.js';
+import type { Logger } from '../../logging/logger.js';
+import { openDevice } from '../devices/builtin-drivers.js';
 import type { Camera } from '../devices/camera.js';
-import { CameraSim } from '../devices/camera-sim.js';
+import type { DeviceKinds } from '../devices/device-registry.js';
 import type { Dome } from '../devices/dome.js';
-import { DomeSim } from '../devices/dome-sim.js';
 import type { FilterWheel } from '../devices/filter-wheel.js';
-import { FilterWheelSim } from '../devices/filter-wheel-sim.js';
+import type { Focuser } from '../devices/focuser.js';
 import type { Telescope } from '../devices/telescope.js';
-import { TelescopeSim } from '../devices/telescope-sim.js';
-import { resolveScenario } from '../devices/weather-scenario.js';
-import { WeatherSim } from '../devices/weather-sim.js';
-import type { WeatherStation } from '../devices/weather-station.js';
 import type { ObservatoryContext } from '../observatory-context.js';
+import type { DeviceSection } from '../settings/device-keys.js';
 
-/** The devices the observation manager drives. A real driver implements the same interfaces. */
+/** The devices the observation manager drives, each built from its section's `driver` URL. */
 export interface ObservatoryDevices {
   readonly telescope: Telescope;
   readonly dome: Dome;
   readonly camera: Camera;
   readonly filterWheel: FilterWheel;
-  readonly weather: WeatherStation;
+  readonly focuser: Focuser;
+}
+
+/** Builds one device of the observatory from its section (`[weather]`: the monitoring agent's). */
+export async function deviceFor<K extends DeviceSection>(
+  ctx: ObservatoryContext,
+  kind: K,
+  log: Logger,
+): Promise<DeviceKinds[K]> {
+  const { clock, site, settings } = ctx;
+  return openDevice(kind, { clock, site, settings, log });
 }
 
 /**
- * The simulated weather station. Its readings are a pure function of the scenario and the clock,
- * so every station built on any host reads the same weather; the scenario's relative times count
- * from the simulated night's first start (`PYROS_SIM_ORIGIN`, which every host of a simulation is
- * given), else from now.
+ * The observation manager's devices. If one cannot be built, those already built are
+ * disconnected and the error (one line naming the section) is thrown.
  */
-export async function weatherStationFor(ctx: ObservatoryContext): Promise<WeatherStation> {
-  const start = simOrigin() ?? ctx.clock.now();
-  const s = ctx.settings;
-  const scenario = await resolveScenario(s.paths.weatherFile ?? s.observatory.weather, start);
-  return new WeatherSim(scenario, ctx.clock);
+export async function observatoryDevices(ctx: ObservatoryContext, log: Logger): Promise<ObservatoryDevices> {
+  const built: { disconnect(): Promise<void> }[] = [];
+  const keep = <T extends { disconnect(): Promise<void> }>(device: T): T => {
+    built.push(device);
+    return device;
+  };
+  try {
+    return {
+      telescope: keep(await deviceFor(ctx, 'telescope', log)),
+      dome: keep(await deviceFor(ctx, 'dome', log)),
+      camera: keep(await deviceFor(ctx, 'camera', log)),
+      filterWheel: keep(await deviceFor(ctx, 'filter_wheel', log)),
+      focuser: keep(await deviceFor(ctx, 'focuser', log)),
+    };
+  } catch (err) {
+    await Promise.allSettled(built.map((d) => d.disconnect()));
+    throw err;
+  }
 }
 
-/** The simulated devices, configured by `[observation_manager]`. */
-export async function observatoryDevices(ctx: ObservatoryContext): Promise<ObservatoryDevices> {
-  const om = ctx.settings.observation_manager;
-  const weather = await weatherStationFor(ctx);
-  const { clock, site } = ctx;
-  return {
-    weather,
-    telescope: new TelescopeSim({ site, clock, slewRateDegPerS: om.slew_rate_deg_s, settleS: om.settle_s }),
-    dome: new DomeSim({ clock, openS: om.dome_open_s, closeS: om.dome_close_s }),
-    filterWheel: new FilterWheelSim({ clock, changeS: om.filter_change_s }),
-    camera: new CameraSim({
-      clock,
-      telescope: ctx.settings.observatory.telescope,
-      width: om.image_size,
-      height: om.image_size,
-      readoutS: om.readout_s,
-      weather,
-    }),
-  };
+/** Disconnects every device (at SHUTDOWN, after the closing and parking). */
+export async function disconnectDevices(devices: ObservatoryDevices): Promise<void> {
+  await Promise.allSettled(
+    Object.values(devices).map((d: { disconnect(): Promise<void> }) => d.disconnect()),
+  );
 }

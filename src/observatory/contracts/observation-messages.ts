@@ -61,6 +61,17 @@ export const DEVICES = defineMessage({
     telescope: z.object({ status: TelescopeStatusSchema, pointing: EquatorialSchema }),
     dome: DomeStateSchema,
     filter: z.string(),
+    /** The focuser's position, steps. */
+    focuser: z.number(),
+    /** Whether each device answers (a real one may be down: unsafe). */
+    links: z.array(
+      z.object({
+        name: z.string(),
+        state: z.enum(['up', 'connecting', 'down']),
+        reason: z.string().optional(),
+        heardAt: z.number().optional(),
+      }),
+    ),
     observing: z.object({ observationId: z.number().int(), block: PlannedBlockSchema }).nullable(),
     safety: z.object({ safe: z.boolean(), reason: z.string() }),
   }),

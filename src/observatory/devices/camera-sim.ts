@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { hashNumbers } from '../images/seeded-random.js';
 import { renderSkyImage } from '../images/synthetic-image.js';
 import type { Camera, CameraFrame, CameraStatus, ExposureRequest } from './camera.js';
+import { ALWAYS_UP, type DeviceLink } from './device.js';
 import { DeviceError } from './device-error.js';
 import { invalidPosition } from './sky.js';
 import type { WeatherStation } from './weather-station.js';
@@ -11,8 +12,6 @@ export interface CameraSimOptions {
   readonly clock: Clock;
   /** Default `camera` (the INSTRUME card). */
   readonly name?: string;
-  /** The TELESCOP card (default `telescope`). */
-  readonly telescope?: string;
   /** Default 512 × 512. */
   readonly width?: number;
   readonly height?: number;
@@ -51,6 +50,12 @@ export class CameraSim implements Camera {
     if (!(this.#readoutMs >= 0)) throw new DeviceError(this.name, `readout time must be >= 0 s`);
   }
 
+  link(): DeviceLink {
+    return ALWAYS_UP;
+  }
+
+  async disconnect(): Promise<void> {}
+
   status(): CameraStatus {
     return this.#status;
   }
@@ -70,18 +75,18 @@ export class CameraSim implements Camera {
       await clock.sleep(request.exposureS * 1000, signal);
       this.#status = 'reading';
       await clock.sleep(this.#readoutMs, signal);
-      return this.#render(request, dateObs);
+      return await this.#render(request, dateObs);
     } finally {
       this.#status = 'idle';
     }
   }
 
-  #render(request: ExposureRequest, dateObs: number): CameraFrame {
+  async #render(request: ExposureRequest, dateObs: number): Promise<CameraFrame> {
     const o = this.#options;
     const width = o.width ?? 512;
     const height = o.height ?? 512;
     const pixelScaleArcsec = o.pixelScaleArcsec ?? 1;
-    const cover = o.weather?.read().cloudCoverPct ?? 0;
+    const cover = (await o.weather?.read().catch(() => undefined))?.cloudCoverPct ?? 0;
     const filterCode = [...request.filter].map((c) => c.charCodeAt(0));
     const { pixels } = renderSkyImage({
       center: request.target,
@@ -104,16 +109,10 @@ export class CameraSim implements Camera {
       pixels,
       width,
       height,
-      header: {
-        dateObs,
-        exposureS: request.exposureS,
-        target: request.target,
-        filter: request.filter,
-        objectName: request.objectName,
-        telescope: o.telescope ?? 'telescope',
-        instrument: this.name,
-        pixelScaleArcsec,
-      },
+      startedAt: dateObs,
+      exposureS: request.exposureS,
+      pixelScaleArcsec,
+      cards: [],
     };
   }
 }

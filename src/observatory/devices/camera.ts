@@ -1,33 +1,42 @@
 import type { Equatorial } from '../astro/coordinates.js';
-import type { FitsImage, ObservationHeader } from '../images/fits-header.js';
+import type { FitsCard, FitsImage } from '../images/fits-header.js';
+import type { Device } from './device.js';
 
 /** What to expose. */
 export interface ExposureRequest {
   readonly exposureS: number;
-  /** Where the telescope points (from `telescope.pointing()`): the image's centre and its RA/DEC. */
+  /** Where the telescope points (from `telescope.pointing()`): a simulator renders the sky there. */
   readonly target: Equatorial;
   /** The filter in the beam (the camera does not move the wheel). */
   readonly filter: string;
   readonly objectName: string;
 }
 
-/** An image read out from the camera, ready for `writeFits(path, frame, frame.header)`. */
+/**
+ * An image read out from the camera. The FITS header is not the camera's to write: the
+ * observation manager assembles it (object, filter, pointing, site, time) for every camera, and
+ * merges in `cards`, the camera's own (a driver's FITS header: temperature, gain, binning…).
+ */
 export interface CameraFrame extends FitsImage {
-  readonly pixels: Uint16Array;
-  readonly header: ObservationHeader;
+  /** Start of the exposure (DATE-OBS), observatory time, ms. */
+  readonly startedAt: number;
+  readonly exposureS: number;
+  /** Arcseconds per pixel, when the camera knows it. */
+  readonly pixelScaleArcsec?: number;
+  /** The camera's own header cards; the observation manager's win where both set one. */
+  readonly cards: readonly FitsCard[];
 }
 
 /** What the camera is doing. */
 export type CameraStatus = 'idle' | 'exposing' | 'reading';
 
 /** A camera, simulated ({@link CameraSim}) or real. */
-export interface Camera {
-  readonly name: string;
+export interface Camera extends Device {
   status(): CameraStatus;
   /**
-   * Exposes, reads out, and resolves with the frame (DATE-OBS: the clock's time at the start).
-   * Rejects with a DeviceError if busy or given a bad request; with the signal's reason, promptly,
-   * if aborted (the camera is then idle again).
+   * Exposes, reads out, and resolves with the frame. Rejects with a DeviceError if busy, given a
+   * bad request or the device failed (its own words); with the signal's reason, promptly, if
+   * aborted (the exposure is then aborted on the device too).
    */
   expose(request: ExposureRequest, signal?: AbortSignal): Promise<CameraFrame>;
 }

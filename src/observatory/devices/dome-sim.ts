@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import { ALWAYS_UP, type DeviceLink } from './device.js';
 import { DeviceError } from './device-error.js';
 import type { Dome, DomeState } from './dome.js';
 
@@ -48,6 +49,12 @@ export class DomeSim implements Dome {
       if (!(ms >= 0) || !Number.isFinite(ms)) throw new DeviceError(this.name, `${what} time must be >= 0 s`);
     }
   }
+
+  link(): DeviceLink {
+    return ALWAYS_UP;
+  }
+
+  async disconnect(): Promise<void> {}
 
   state(): DomeState {
     if (this.#motion !== undefined) return this.#motion.direction;

@@ -1,9 +1,10 @@
+import type { Device } from './device.js';
+
 /** Where the dome's shutter is. */
 export type DomeState = 'open' | 'closed' | 'opening' | 'closing';
 
 /** A dome (or roll-off roof), simulated ({@link DomeSim}) or real. */
-export interface Dome {
-  readonly name: string;
+export interface Dome extends Device {
   state(): DomeState;
   /**
    * Opens; resolves once open. Rejects with a DeviceError while closing, or if a close

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import { ALWAYS_UP, type DeviceLink } from './device.js';
 import { DeviceError } from './device-error.js';
 import type { FilterWheel, FilterWheelStatus } from './filter-wheel.js';
 
@@ -37,6 +38,12 @@ export class FilterWheelSim implements FilterWheel {
     }
     this.#filter = first;
   }
+
+  link(): DeviceLink {
+    return ALWAYS_UP;
+  }
+
+  async disconnect(): Promise<void> {}
 
   filters(): readonly string[] {
     return this.#filters;

@@ -1,9 +1,10 @@
+import type { Device } from './device.js';
+
 /** Whether the wheel is turning. */
 export type FilterWheelStatus = 'idle' | 'moving';
 
 /** A filter wheel, simulated ({@link FilterWheelSim}) or real. */
-export interface FilterWheel {
-  readonly name: string;
+export interface FilterWheel extends Device {
   /** The filters it holds, in slot order. */
   filters(): readonly string[];
   /** The filter in the beam (during a change: the one it is leaving, until the change completes). */

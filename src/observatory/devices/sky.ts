@@ -57,3 +57,16 @@ export function invalidPosition(p: Equatorial): string | undefined {
     return `dec ${p.decDeg} not in [-90, 90]`;
   return undefined;
 }
+
+/**
+ * Why a mount at `site` must refuse to slew to `target` at `time` (an invalid position, or an
+ * apparent altitude below the site's horizon limit), or undefined when it may. Every telescope
+ * driver asks this before it moves: the limit is the site's, not the hardware's.
+ */
+export function slewRefusal(site: Site, target: Equatorial, time: number): string | undefined {
+  const bad = invalidPosition(target);
+  if (bad !== undefined) return `invalid target: ${bad}`;
+  const alt = altitudeDeg(site, target, time);
+  const limit = site.horizonLimitDeg;
+  return alt < limit ? `target alt ${alt.toFixed(1)}° below horizon limit ${limit}°` : undefined;
+}

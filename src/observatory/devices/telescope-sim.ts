@@ -1,8 +1,9 @@
 import type { Equatorial, Site } from '../astro/coordinates.js';
 import type { Clock } from '../clock/clock.js';
+import { ALWAYS_UP, type DeviceLink } from './device.js';
 import { DeviceError } from './device-error.js';
 import { DeviceEvents } from './device-events.js';
-import { altitudeDeg, interpolateDeg, invalidPosition, separationDeg } from './sky.js';
+import { interpolateDeg, invalidPosition, separationDeg, slewRefusal } from './sky.js';
 import type { Telescope, TelescopeEvents, TelescopeStatus } from './telescope.js';
 
 /** How a simulated mount behaves. */
@@ -65,6 +66,14 @@ export class TelescopeSim implements Telescope {
     this.#position = this.#park;
   }
 
+  link(): DeviceLink {
+    return ALWAYS_UP;
+  }
+
+  async disconnect(): Promise<void> {
+    this.stop();
+  }
+
   pointing(): Equatorial {
     const m = this.#motion;
     if (m === undefined) return this.#position;
@@ -77,12 +86,8 @@ export class TelescopeSim implements Telescope {
   }
 
   async slewTo(target: Equatorial, signal?: AbortSignal): Promise<void> {
-    const bad = invalidPosition(target);
-    if (bad !== undefined) throw new DeviceError(this.name, `invalid target: ${bad}`);
-    const alt = altitudeDeg(this.#site, target, this.#clock.now());
-    const limit = this.#site.horizonLimitDeg;
-    if (alt < limit)
-      throw new DeviceError(this.name, `target alt ${alt.toFixed(1)}° below horizon limit ${limit}°`);
+    const refused = slewRefusal(this.#site, target, this.#clock.now());
+    if (refused !== undefined) throw new DeviceError(this.name, refused);
     await this.#move(target, 'tracking', signal);
   }
 

@@ -1,4 +1,5 @@
 import type { Equatorial } from '../astro/coordinates.js';
+import type { Device } from './device.js';
 
 /** What the mount is doing. */
 export type TelescopeStatus = 'parked' | 'idle' | 'slewing' | 'tracking';
@@ -12,8 +13,7 @@ export interface TelescopeEvents {
 }
 
 /** A telescope mount, simulated ({@link TelescopeSim}) or real; positions are J2000 degrees. */
-export interface Telescope {
-  readonly name: string;
+export interface Telescope extends Device {
   /** Where the telescope points now (mid-slew: where it has got to). */
   pointing(): Equatorial;
   status(): TelescopeStatus;

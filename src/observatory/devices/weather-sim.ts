@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import { hashNumbers } from '../images/seeded-random.js';
+import { ALWAYS_UP, type DeviceLink } from './device.js';
 import { DeviceError } from './device-error.js';
 import { skyAt, stationAt, type WeatherScenario } from './weather-scenario.js';
 import type { SkyCondition, WeatherReading, WeatherStation } from './weather-station.js';
@@ -57,7 +58,13 @@ export class WeatherSim implements WeatherStation {
     readonly name = 'weather',
   ) {}
 
-  read(): WeatherReading {
+  link(): DeviceLink {
+    return ALWAYS_UP;
+  }
+
+  async disconnect(): Promise<void> {}
+
+  async read(): Promise<WeatherReading> {
     const now = this.clock.now();
     const station = stationAt(this.scenario, now);
     if (station.state === 'failed') throw new DeviceError(this.name, 'the weather station does not answer');

@@ -1,3 +1,5 @@
+import type { Device } from './device.js';
+
 /** The weather in one word: what the observatory acts on (rain and wind close the dome). */
 export type SkyCondition = 'clear' | 'clouds' | 'rain' | 'wind';
 
@@ -17,8 +19,11 @@ export interface WeatherReading {
 }
 
 /** A weather station, simulated ({@link WeatherSim}) or real. */
-export interface WeatherStation {
-  readonly name: string;
-  /** The weather now (by the station's clock). */
-  read(): WeatherReading;
+export interface WeatherStation extends Device {
+  /**
+   * The weather now: the station's latest reading, with the time it was taken (`time`: how fresh it
+   * is). Rejects with a DeviceError when the station does not answer or lacks a value (unknown is
+   * not safe).
+   */
+  read(): Promise<WeatherReading>;
 }

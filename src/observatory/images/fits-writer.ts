@@ -6,7 +6,7 @@ import { CARD_LENGTH, checkKeyword, FITS_BLOCK, formatCard } from './fits-card.j
 import type { FitsCard, FitsImage, ObservationHeader } from './fits-header.js';
 
 /** Keywords this writer sets itself, and commentary keywords that carry no value. */
-const RESERVED = new Set([
+export const RESERVED_KEYWORDS: ReadonlySet<string> = new Set([
   'SIMPLE',
   'BITPIX',
   'NAXIS',
@@ -121,7 +121,7 @@ function headerCards(image: FitsImage, header: ObservationHeader, extra: readonl
   const seen = new Set<string>();
   for (const card of extra) {
     checkKeyword(card.keyword);
-    if (RESERVED.has(card.keyword)) {
+    if (RESERVED_KEYWORDS.has(card.keyword)) {
       throw new Error(
         `FITS header: extra keyword ${card.keyword} is reserved (written by the writer itself)`,
       );

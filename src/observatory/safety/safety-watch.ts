@@ -1,4 +1,5 @@
 import type { Site } from '../astro/coordinates.js';
+import type { DeviceLink } from '../devices/device.js';
 import { assessSafety, type Safety } from './safety-rule.js';
 import type { WeatherVerdict } from './weather-verdict.js';
 
@@ -23,9 +24,9 @@ export class SafetyWatch {
     return true;
   }
 
-  /** The safety rule at `now`. */
-  assess(now: number): Safety {
-    return assessSafety(this.site, this.#verdict, now);
+  /** The safety rule at `now`, with the devices the caller drives. */
+  assess(now: number, devices: readonly { readonly name: string; link(): DeviceLink }[] = []): Safety {
+    return assessSafety(this.site, this.#verdict, now, devices);
   }
 
   /** When the verdict stops counting (undefined: there is none, which is unsafe already). */

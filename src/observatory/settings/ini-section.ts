@@ -12,17 +12,26 @@ export type SectionValues<S> = { readonly [K in keyof S]: S[K] extends KeySpec<i
 
 /**
  * Reads one section of an INI document against a spec: every key known, every value valid, or a
- * ConfigError naming file, line, section and key. A missing section gives the defaults.
+ * ConfigError naming file, line, section and key. A missing section gives the defaults. `moved`
+ * names keys that moved elsewhere: the error says where.
  */
 export function readSection<S extends Record<string, KeySpec<unknown>>>(
   doc: IniDocument,
   section: string,
   spec: S,
+  moved?: Readonly<Record<string, string>>,
 ): SectionValues<S> {
   const found = doc.sections.get(section);
   const values: Record<string, unknown> = {};
   const raw = found?.values ?? {};
   for (const key of Object.keys(raw)) {
+    const now = moved?.[key];
+    if (now !== undefined && !(key in spec)) {
+      throw new ConfigError(
+        { file: doc.file, section, key, line: found?.lines[key] },
+        `moved: it is now ${now}`,
+      );
+    }
     if (!(key in spec)) {
       throw new ConfigError(
         { file: doc.file, section, key, line: found?.lines[key] },

@@ -4,8 +4,10 @@ import type { AgentConfig } from '../../config/agent-config.js';
 import { ConfigError } from '../../config/config-error.js';
 import { alertSourceUrls, openAlertSource } from '../alerts/sources/source-registry.js';
 import { loadSite } from '../astro/site-file.js';
+import { resolveDriver } from '../devices/builtin-drivers.js';
 import { resolveScenario } from '../devices/weather-scenario.js';
 import { loadRoutineRequests } from '../scheduler/routine-requests.js';
+import { DEVICE_SECTIONS } from './device-keys.js';
 import { loadObservatorySettings, type ObservatorySettings } from './observatory-settings.js';
 
 /** `what`'s failure as a ConfigError at `[section] key` of the settings file (kept as it is if it is one). */
@@ -61,7 +63,8 @@ function checkSources(settings: ObservatorySettings): void {
 /**
  * Everything an observatory host reads at start, read once before any agent starts, so that a
  * mistake is one line and exit 1 rather than agents failing one by one while the host runs on:
- * observatory.ini, the site file, the routine requests, the weather scenario, and no port of
+ * observatory.ini, the site file, the routine requests, the weather scenario, each device's
+ * driver URL, and no port of
  * observatory.ini (VTP, dashboard) taken by an agent of the config on the same address.
  *
  * @returns the settings, checked.
@@ -78,6 +81,9 @@ export async function checkObservatory(config: AgentConfig): Promise<Observatory
     resolveScenario(settings.paths.weatherFile ?? settings.observatory.weather, Date.now()),
   );
   await at(settings, 'alert_manager', 'sources', () => checkSources(settings));
+  for (const kind of DEVICE_SECTIONS) {
+    await at(settings, kind, 'driver', () => resolveDriver(kind, settings[kind].driver));
+  }
   const loopback = (h: string) => (h === 'localhost' ? '127.0.0.1' : h.toLowerCase());
   for (const l of extraListeners(settings)) {
     const clash = [...config.agents.values()].find(
@@ -91,4 +97,21 @@ export async function checkObservatory(config: AgentConfig): Promise<Observatory
     }
   }
   return settings;
+}
+
+/**
+ * Real hardware runs in real time: a simulated clock faster (or slower) than real time with a
+ * device that is not simulated is refused, in one line naming the section and its driver.
+ */
+export function checkDeviceClock(settings: ObservatorySettings, speed: number): void {
+  if (speed === 1) return;
+  for (const kind of DEVICE_SECTIONS) {
+    const driver = settings[kind].driver;
+    if (resolveDriver(kind, driver).family.realTime === true) {
+      throw new ConfigError(
+        { file: settings.file ?? '(defaults)', section: kind, key: 'driver' },
+        `"${driver}" is real hardware, which runs in real time: a simulated clock at ${speed}x cannot drive it (drop --speed, or use --speed 1)`,
+      );
+    }
+  }
 }

@@ -4,6 +4,7 @@ import { ConfigError } from '../../config/config-error.js';
 import { parseIni } from '../../config/ini-parser.js';
 import type { ExposureSpec } from '../scheduler/request.js';
 import { ALERT_SOURCE_KEYS } from './alert-keys.js';
+import { DEVICE_SPEC, type DeviceSection, MOVED_DEVICE_KEYS } from './device-keys.js';
 import { bool, type KeySpec, num, optionalStr, readSection, type SectionValues, str } from './ini-section.js';
 
 /** `FILTER:SECONDSxCOUNT, ...`, e.g. `R:60x3, V:60x3`. */
@@ -94,13 +95,6 @@ const SPEC = {
     ...dataDir,
   },
   observation_manager: {
-    slew_rate_deg_s: num(3, 0.01),
-    settle_s: num(5, 0),
-    readout_s: num(5, 0),
-    filter_change_s: num(3, 0),
-    dome_open_s: num(60, 0),
-    dome_close_s: num(60, 0),
-    image_size: num(512, 16, 8192),
     safety_check_s: num(10, 0.1),
     ...dataDir,
   },
@@ -129,10 +123,11 @@ const SPEC = {
     allowed_origins: origins(),
     ...dataDir,
   },
+  ...DEVICE_SPEC,
 } as const;
 
 /** The sections of the observatory's agents (each may set `data_dir`). */
-export type AgentSection = Exclude<keyof typeof SPEC, 'observatory'>;
+export type AgentSection = Exclude<keyof typeof SPEC, 'observatory' | DeviceSection>;
 
 /** Overrides `[observatory] data_dir` for this host (`pyros start --data-dir`). */
 export const DATA_DIR_ENV = 'PYROS_DATA_DIR';
@@ -195,7 +190,10 @@ export function loadObservatorySettings(
     }
   }
   const values = Object.fromEntries(
-    Object.entries(SPEC).map(([name, spec]) => [name, readSection(doc, name, spec)]),
+    Object.entries(SPEC).map(([name, spec]) => [
+      name,
+      readSection(doc, name, spec, name === 'observation_manager' ? MOVED_DEVICE_KEYS : undefined),
+    ]),
   ) as { [S in keyof Spec]: SectionValues<Spec[S]> };
   const base = dirname(path);
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));

@@ -62,7 +62,15 @@ describe('the analyzer and its task', () => {
       const camera = new CameraSim({ clock, width: size, height: size, readoutS: 0 });
       const frame = await camera.expose({ exposureS: 60, target: M45, filter: 'R', objectName: 'M45' });
       const path = join(folder, `${i + 1}-M45-R.fits`);
-      await writeFits(path, frame, frame.header);
+      await writeFits(path, frame, {
+        dateObs: frame.startedAt,
+        exposureS: 60,
+        target: M45,
+        filter: 'R',
+        objectName: 'M45',
+        telescope: 'pyros-sim',
+        instrument: camera.name,
+      });
       files[i + 1] = path;
     }
     const om = await startPeer('observation_manager', { 'Image data': imageDataScript(files) });

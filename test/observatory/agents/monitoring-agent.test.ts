@@ -8,6 +8,7 @@ import { afterEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { MonitoringAgent } from '../../../src/observatory/agents/monitoring-agent.js';
 import { SimClock } from '../../../src/observatory/clock/sim-clock.js';
+import { ALWAYS_UP } from '../../../src/observatory/devices/device.js';
 import { builtinScenario } from '../../../src/observatory/devices/weather-scenario.js';
 import { readingAt } from '../../../src/observatory/devices/weather-sim.js';
 import type { WeatherReading, WeatherStation } from '../../../src/observatory/devices/weather-station.js';
@@ -139,7 +140,9 @@ describe('MonitoringAgent', () => {
     let mode: 'ok' | 'broken' | 'stale' = 'ok';
     const station: WeatherStation = {
       name: 'station',
-      read(): WeatherReading {
+      link: () => ALWAYS_UP,
+      disconnect: async () => undefined,
+      async read(): Promise<WeatherReading> {
         if (mode === 'broken') throw new Error('serial port closed');
         const now = clock.now();
         return readingAt(scenario, mode === 'stale' ? now - 10 * MIN : now);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import pino from 'pino';
 import type { ReplyOut } from '../../../src/agent/contract.js';
 import { ObservationManagerAgent } from '../../../src/observatory/agents/observation-manager-agent.js';
 import {
@@ -23,9 +24,15 @@ import { InvalidPayloadError, RemoteError } from '../../../src/sender/errors.js'
 import { Sender } from '../../../src/sender/sender.js';
 import { waitFor } from '../../helpers.js';
 import { fitsverify } from '../images/fitsverify.js';
-import { observatoryConfig, type TempObservatory, tempObservatory } from '../observatory-fixture.js';
+import {
+  iniSections,
+  observatoryConfig,
+  type TempObservatory,
+  tempObservatory,
+} from '../observatory-fixture.js';
 import { type Peer, startPeer } from './peers.js';
 
+const testLog = pino({ level: 'silent' });
 const T = Date.parse('2026-11-29T20:00:00Z');
 const OM = 'observation_manager';
 /** Capella: high above Calern on this evening. */
@@ -120,11 +127,8 @@ describe('ObservationManagerAgent', () => {
     } = {},
   ) {
     const clock = new SimClock(options.start ?? T, options.speed ?? 600);
-    const om = { image_size: 32, settle_s: 1, readout_s: 1, filter_change_s: 1, ...options.om };
-    const ini = Object.entries(om)
-      .map(([k, v]) => `${k} = ${v}`)
-      .join('\n');
-    obs = tempObservatory(`[observation_manager]\n${ini}\n`, clock);
+    const keys = { image_size: 32, settle_s: 1, readout_s: 1, change_s: 1, ...options.om };
+    obs = tempObservatory(iniSections(keys), clock);
     await observatoryConfig(obs, [OM, 'monitoring', 'scheduler', 'majordome', 'analyzer']);
     const start = (name: string, replies: Record<string, string> = {}) =>
       startPeer(name, replies).then((p) => {
@@ -139,7 +143,7 @@ describe('ObservationManagerAgent', () => {
     const analyzer = await start('analyzer', {
       'New image': "return { taskId: 'analyze:' + payload.imageId, queued: true };",
     });
-    const devices = await observatoryDevices(obs.ctx);
+    const devices = await observatoryDevices(obs.ctx, testLog);
     return { clock, monitoring, scheduler, majordome, analyzer, devices, ctx: obs.ctx };
   }
 
@@ -338,7 +342,7 @@ describe('ObservationManagerAgent', () => {
     const { scheduler, devices } = await world({
       speed: 60,
       weather: (c) => weatherScript(c, true, 120, true),
-      om: { dome_open_s: 10, dome_close_s: 10, slew_rate_deg_s: 30, safety_check_s: 10 },
+      om: { open_s: 10, close_s: 10, slew_rate_deg_s: 30, safety_check_s: 10 },
     });
     await start(devices);
     await observe(block('r1', LONG));
@@ -375,7 +379,7 @@ describe('ObservationManagerAgent', () => {
   });
 
   it('the interlock closes a dome that is opening at once, rather than after it has opened', async () => {
-    const { clock, scheduler, devices } = await world({ om: { dome_open_s: 600, dome_close_s: 600 } });
+    const { clock, scheduler, devices } = await world({ om: { open_s: 600, close_s: 600 } });
     await start(devices);
     await observe(block('r1'));
     await waitFor(() => devices.dome.state() === 'opening', 5000, 'the dome opening');
@@ -459,7 +463,7 @@ describe('ObservationManagerAgent', () => {
     await stop(agent);
     assert.equal(devices.dome.state(), 'closed');
     assert.equal(devices.telescope.status(), 'parked');
-    await start(await observatoryDevices(obs?.ctx as TempObservatory['ctx']));
+    await start(await observatoryDevices(obs?.ctx as TempObservatory['ctx'], testLog));
     const failed = await failedOf(scheduler);
     assert.equal(failed.observationId, observationId);
     assert.equal(failed.reason, 'agent shutting down');

@@ -84,11 +84,11 @@ test('two stations with the same scenario and clock read the same weather withou
   const clockB = new SimClock(START, 600, anchor);
   const a = new WeatherSim(scenario, clockA);
   const b = new WeatherSim(scenario, clockB);
-  assert.equal(a.read().sky, 'clear');
-  assert.equal(b.read().sky, 'clear');
+  assert.equal((await a.read()).sky, 'clear');
+  assert.equal((await b.read()).sky, 'clear');
   await new Promise((r) => setTimeout(r, 1100)); // 11 min of clock time
-  const ra = a.read();
-  const rb = b.read();
+  const ra = await a.read();
+  const rb = await b.read();
   assert.equal(ra.sky, 'rain');
   assert.equal(rb.sky, 'rain');
   assert.deepEqual(readingAt(scenario, ra.time), ra, 'a reading is a function of the time alone');

@@ -65,7 +65,12 @@ describe('observatory settings', () => {
       () => loadObservatorySettings(write('[monitoring]\npoll_s = soon\n')),
       /poll_s: "soon": expected a number/,
     );
-    assert.throws(() => loadObservatorySettings(write('[weather]\nx = 1\n')), /\[weather\] unknown section/);
+    assert.throws(() => loadObservatorySettings(write('[wether]\nx = 1\n')), /\[wether\] unknown section/);
+    // A key of the old [observation_manager] says where it went.
+    assert.throws(
+      () => loadObservatorySettings(write('[observation_manager]\nreadout_s = 2\n')),
+      /:2: \[observation_manager\] readout_s: moved: it is now \[camera\] readout_s$/,
+    );
     assert.throws(
       () => loadObservatorySettings(write('[alert_manager]\nvtp_subscribe = nowhere\n')),
       /vtp_subscribe: "nowhere": expected HOST:PORT/,

@@ -11,6 +11,9 @@ import { parseIni } from './ini-parser.js';
 export const CONFIG_FILE_NAME = 'pyros_agent_config.ini';
 /** Environment variable with the path of the config file; wins over everything else. */
 export const CONFIG_ENV = 'PYROS_AGENT_CONFIG';
+
+/** Overrides `[DEFAULT] observatory` (`pyros start --observatory FILE`): another observatory, same agents. */
+export const OBSERVATORY_ENV = 'PYROS_OBSERVATORY';
 /** Environment variable with the secret of every agent whose section has no `secret` key. */
 export const SECRET_ENV = 'PYROS_SECRET';
 
@@ -87,8 +90,13 @@ export class AgentConfig {
     options: { broker?: string | undefined; observatory?: string | undefined } = {},
   ) {
     this.file = resolve(file);
+    const override = process.env[OBSERVATORY_ENV];
     this.observatory =
-      options.observatory === undefined ? undefined : resolve(dirname(this.file), options.observatory);
+      override !== undefined && override !== ''
+        ? resolve(override)
+        : options.observatory === undefined
+          ? undefined
+          : resolve(dirname(this.file), options.observatory);
     const b = options.broker;
     // A sqlite path in the file means "beside this file", wherever the command runs from.
     this.broker =
@@ -218,7 +226,8 @@ interface CachedConfig {
   readonly config: AgentConfig;
   readonly mtimeMs: number;
   readonly size: number;
-  readonly secret: string | undefined;
+  /** The secret and the observatory override the config was made with (either changed: made again). */
+  readonly secret: string;
   checkedAt: number;
 }
 
@@ -241,7 +250,8 @@ const paths = new Map<string, CachedPath>();
 export function loadAgentConfig(fallback?: string): AgentConfig {
   const now = Date.now();
   const path = cachedResolve(fallback, now);
-  const secret = process.env[SECRET_ENV] || undefined;
+  // The observatory override is read when a config is made: a changed one makes it again.
+  const secret = `${process.env[SECRET_ENV] ?? ''}\0${process.env[OBSERVATORY_ENV] ?? ''}`;
   const cached = configs.get(path);
   if (cached && cached.secret === secret && now - cached.checkedAt < RECHECK_MS) return cached.config;
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AgentConfig, requireAgents, resolveConfigPath } from '../../config/agent-config.js';
+import { AgentConfig, OBSERVATORY_ENV, requireAgents, resolveConfigPath } from '../../config/agent-config.js';
 import { runHost } from '../../host/launcher.js';
 import { startSimSession } from '../../observatory/clock/sim-session.js';
 import { checkDeviceClock, checkObservatory } from '../../observatory/settings/observatory-check.js';
@@ -33,6 +33,10 @@ export function registerStart(program: Command): void {
       'the real time (ISO) at which the simulated clock reads --sim-start: give every host of one observatory the same, and they agree on the time (resume included)',
     )
     .option(
+      '--observatory <file>',
+      "the observatory settings file, instead of the config's [DEFAULT] observatory (e.g. observatory/observatory-indi.ini)",
+    )
+    .option(
       '--data-dir <dir>',
       "this host's data folder (each agent's store goes in a folder of its own inside it), instead of observatory.ini's data_dir",
     )
@@ -46,6 +50,7 @@ export function registerStart(program: Command): void {
           speed?: string;
           simAnchor?: string;
           dataDir?: string;
+          observatory?: string;
         },
       ) => {
         applyConfigOption(opts.config);
@@ -56,6 +61,10 @@ export function registerStart(program: Command): void {
           throw new Error('--speed needs --sim-start');
         if (opts.simAnchor !== undefined && opts.simStart === undefined)
           throw new Error('--sim-anchor needs --sim-start');
+        if (opts.observatory !== undefined) {
+          if (opts.observatory.trim() === '') throw new Error('--observatory: empty');
+          process.env[OBSERVATORY_ENV] = resolve(opts.observatory);
+        }
         if (opts.dataDir !== undefined) {
           if (opts.dataDir.trim() === '') throw new Error('--data-dir: empty');
           process.env[DATA_DIR_ENV] = resolve(opts.dataDir);

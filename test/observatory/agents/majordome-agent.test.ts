@@ -313,7 +313,7 @@ describe('MajordomeAgent', () => {
     const running = block('a', clock.now() - 1000, { end: clock.now() + 600 * MIN });
     om.script(
       'Devices',
-      `return { telescope: { status: 'tracking', pointing: { raDeg: 10, decDeg: 40 } }, dome: 'open', filter: 'R', observing: { observationId: 7, block: ${JSON.stringify(running)} }, safety: { safe: true, reason: 'ok' } };`,
+      `return { telescope: { status: 'tracking', pointing: { raDeg: 10, decDeg: 40 } }, dome: 'open', filter: 'R', focuser: 50000, links: [], observing: { observationId: 7, block: ${JSON.stringify(running)} }, safety: { safe: true, reason: 'ok' } };`,
     );
     await start();
     await plan([running, block('b', clock.now() + 2 * MIN)]);

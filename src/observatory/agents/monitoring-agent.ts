@@ -21,6 +21,7 @@ export function weatherLimits(ctx: ObservatoryContext): WeatherLimits {
     maxReadingAgeMs: m.max_reading_age_s * 1000,
     goodAfterMs: m.good_after_s * 1000,
     verdictValidMs: m.verdict_valid_s * 1000,
+    notMeasured: m.not_measured,
   };
 }
 

@@ -97,12 +97,13 @@ export const SkyConditionSchema = z.enum(['clear', 'clouds', 'rain', 'wind']);
 export const WeatherReadingSchema = z
   .object({
     time: Time,
-    cloudCoverPct: z.number().min(0).max(100),
-    rainMmPerH: z.number().min(0),
-    windSpeedMps: z.number().min(0),
-    humidityPct: z.number().min(0).max(100),
-    temperatureC: z.number().min(-100).max(100),
+    cloudCoverPct: z.number().min(0).max(100).nullable(),
+    rainMmPerH: z.number().min(0).nullable(),
+    windSpeedMps: z.number().min(0).nullable(),
+    humidityPct: z.number().min(0).max(100).nullable(),
+    temperatureC: z.number().min(-100).max(100).nullable(),
     sky: SkyConditionSchema,
+    stationAlerts: z.array(z.string().max(200)).max(50).readonly().optional(),
   })
   .readonly();
 

@@ -5,8 +5,17 @@ import { DeviceError } from './device-error.js';
 import { skyAt, stationAt, type WeatherScenario } from './weather-scenario.js';
 import type { SkyCondition, WeatherReading, WeatherStation } from './weather-station.js';
 
+/** A reading with every value measured: what the simulated station gives. */
+export type FullReading = WeatherReading & {
+  readonly cloudCoverPct: number;
+  readonly rainMmPerH: number;
+  readonly windSpeedMps: number;
+  readonly humidityPct: number;
+  readonly temperatureC: number;
+};
+
 /** What each condition reads like, before jitter. */
-const TYPICAL: Readonly<Record<SkyCondition, Omit<WeatherReading, 'time' | 'sky'>>> = {
+const TYPICAL: Readonly<Record<SkyCondition, Omit<FullReading, 'time' | 'sky' | 'stationAlerts'>>> = {
   clear: { cloudCoverPct: 5, rainMmPerH: 0, windSpeedMps: 3, humidityPct: 50, temperatureC: 10 },
   clouds: { cloudCoverPct: 85, rainMmPerH: 0, windSpeedMps: 5, humidityPct: 75, temperatureC: 9 },
   rain: { cloudCoverPct: 100, rainMmPerH: 4, windSpeedMps: 6, humidityPct: 97, temperatureC: 7 },
@@ -21,7 +30,7 @@ const KNOT_MS = 60_000;
  * a pure function of the time, so every thread with the same scenario and clock reads the same
  * weather without talking. Rain always reads > 0 mm/h in rain and 0 otherwise.
  */
-export function readingAt(scenario: WeatherScenario, time: number): WeatherReading {
+export function readingAt(scenario: WeatherScenario, time: number): FullReading {
   const sky = skyAt(scenario, time);
   const t = TYPICAL[sky];
   return {
@@ -64,7 +73,7 @@ export class WeatherSim implements WeatherStation {
 
   async disconnect(): Promise<void> {}
 
-  async read(): Promise<WeatherReading> {
+  async read(): Promise<FullReading> {
     const now = this.clock.now();
     const station = stationAt(this.scenario, now);
     if (station.state === 'failed') throw new DeviceError(this.name, 'the weather station does not answer');

@@ -1,4 +1,8 @@
-import type { WeatherReading } from '../devices/weather-station.js';
+import {
+  WEATHER_PARAMETERS,
+  type WeatherParameter,
+  type WeatherReading,
+} from '../devices/weather-station.js';
 import type { WeatherVerdict } from './weather-verdict.js';
 
 /** The weather the observatory may open in, and how long a verdict holds (monitoring's settings). */
@@ -12,22 +16,34 @@ export interface WeatherLimits {
   readonly goodAfterMs: number;
   /** How long a verdict holds once given (ms): past it, silence from monitoring is unsafe. */
   readonly verdictValidMs: number;
+  /** Parameters the station does not measure, judged without (`[monitoring] not_measured`). */
+  readonly notMeasured?: readonly WeatherParameter[];
 }
 
 /**
  * Why a reading is unsafe at `now`, or undefined when it is fine. The one weather rule of the
- * observatory: rain, wind, clouds, humidity, and a reading too old to trust.
+ * observatory: rain, wind, clouds, humidity, a reading too old to trust, what the station itself
+ * flags, and a parameter it does not report (unknown, unless `notMeasured` says it has no sensor).
  */
 export function badWeatherReason(r: WeatherReading, limits: WeatherLimits, now: number): string | undefined {
   const ageMs = now - r.time;
   if (ageMs > limits.maxReadingAgeMs)
     return `weather reading ${Math.round(ageMs / 1000)} s old (limit ${Math.round(limits.maxReadingAgeMs / 1000)} s)`;
-  if (r.rainMmPerH > 0) return `rain ${r.rainMmPerH.toFixed(1)} mm/h`;
-  if (r.windSpeedMps > limits.maxWindMps)
+  const alert = r.stationAlerts?.[0];
+  if (alert !== undefined) return `the station says ${alert}`;
+  for (const [name, key] of Object.entries(WEATHER_PARAMETERS) as [
+    WeatherParameter,
+    keyof WeatherReading,
+  ][]) {
+    if (r[key] === null && !limits.notMeasured?.includes(name))
+      return `${name} unknown: the station does not report it (if it has no such sensor: [monitoring] not_measured)`;
+  }
+  if (r.rainMmPerH !== null && r.rainMmPerH > 0) return `rain ${r.rainMmPerH.toFixed(1)} mm/h`;
+  if (r.windSpeedMps !== null && r.windSpeedMps > limits.maxWindMps)
     return `wind ${r.windSpeedMps.toFixed(1)} m/s > ${limits.maxWindMps}`;
-  if (r.cloudCoverPct > limits.maxCloudPct)
+  if (r.cloudCoverPct !== null && r.cloudCoverPct > limits.maxCloudPct)
     return `clouds ${r.cloudCoverPct.toFixed(0)} % > ${limits.maxCloudPct}`;
-  if (r.humidityPct > limits.maxHumidityPct)
+  if (r.humidityPct !== null && r.humidityPct > limits.maxHumidityPct)
     return `humidity ${r.humidityPct.toFixed(0)} % > ${limits.maxHumidityPct}`;
   return undefined;
 }

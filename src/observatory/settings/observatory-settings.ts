@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../../config/config-error.js';
 import { parseIni } from '../../config/ini-parser.js';
+import { WEATHER_PARAMETERS, type WeatherParameter } from '../devices/weather-station.js';
 import type { ExposureSpec } from '../scheduler/request.js';
 import { ALERT_SOURCE_KEYS } from './alert-keys.js';
 import { DEVICE_SPEC, type DeviceSection, MOVED_DEVICE_KEYS } from './device-keys.js';
@@ -57,6 +58,24 @@ function origins(): KeySpec<string[]> {
   };
 }
 
+/** `clouds, humidity`: weather parameters by name (`WEATHER_PARAMETERS`). */
+function weatherParameters(): KeySpec<WeatherParameter[]> {
+  return {
+    absent: [],
+    parse: (raw) =>
+      raw
+        .split(/[\s,]+/)
+        .filter((p) => p !== '')
+        .map((p) => {
+          if (!(p in WEATHER_PARAMETERS))
+            throw new Error(
+              `"${p}" is not a weather parameter (${Object.keys(WEATHER_PARAMETERS).join(', ')})`,
+            );
+          return p as WeatherParameter;
+        }),
+  };
+}
+
 /** Every agent's section may name its own data folder (its store and files), else `<data_dir>/<agent>`. */
 const dataDir = { data_dir: optionalStr() };
 
@@ -108,6 +127,8 @@ const SPEC = {
     max_reading_age_s: num(300, 1),
     /** How long a verdict holds: no newer one by then, and monitoring's silence is unsafe (seconds). */
     verdict_valid_s: num(180, 1),
+    /** Parameters the station has no sensor for, judged without (else unknown is unsafe). */
+    not_measured: weatherParameters(),
     ...dataDir,
   },
   analyzer: {

@@ -57,6 +57,34 @@ describe('the weather policy', () => {
     });
   }
 
+  it('a value the station does not report is unknown, so unsafe, unless it has no such sensor', () => {
+    const noHumidity = reading(T, { humidityPct: null, cloudCoverPct: null });
+    assert.match(
+      badWeatherReason(noHumidity, LIMITS, T) ?? '',
+      /^clouds unknown: the station does not report it/,
+    );
+    const told = { ...LIMITS, notMeasured: ['clouds' as const] };
+    assert.match(badWeatherReason(noHumidity, told, T) ?? '', /^humidity unknown/);
+    assert.equal(
+      badWeatherReason(noHumidity, { ...LIMITS, notMeasured: ['clouds', 'humidity'] }, T),
+      undefined,
+    );
+    // Told it has no humidity sensor, rain is still judged: it is measured.
+    const raining = reading(T, { humidityPct: null, rainMmPerH: 2 });
+    assert.match(
+      badWeatherReason(raining, { ...LIMITS, notMeasured: ['humidity'] }, T) ?? '',
+      /^rain 2\.0 mm\/h$/,
+    );
+  });
+
+  it('what the station itself flags is unsafe, in its words', () => {
+    const flagged = reading(T, { stationAlerts: ['WEATHER_WIND_GUST Alert (Wind Gust)'] });
+    assert.equal(
+      badWeatherReason(flagged, LIMITS, T),
+      'the station says WEATHER_WIND_GUST Alert (Wind Gust)',
+    );
+  });
+
   it('limits are exceeded only strictly above them', () => {
     const at = reading(T, { windSpeedMps: 15, cloudCoverPct: 80, humidityPct: 90 });
     assert.equal(badWeatherReason(at, LIMITS, T + 300_000), undefined);

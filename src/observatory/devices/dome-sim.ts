@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import { abandonable } from './abandonable.js';
 import { ALWAYS_UP, type DeviceLink } from './device.js';
 import { DeviceError } from './device-error.js';
 import type { Dome, DomeState } from './dome.js';
@@ -123,14 +124,4 @@ export class DomeSim implements Dome {
     const motion: Motion = { direction, from, start, done, halt };
     this.#motion = motion;
   }
-}
-
-/** Waits for `promise`, or rejects with the signal's reason when aborted (the work goes on). */
-function abandonable(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
-  if (signal === undefined) return promise;
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

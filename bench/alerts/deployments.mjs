@@ -28,7 +28,7 @@ export const BENCH_SECTIONS = {
   analyzer: ['workers = 0'],
 };
 
-async function freePorts(n) {
+export async function freePorts(n) {
   const servers = await Promise.all(
     Array.from(
       { length: n },
@@ -45,7 +45,7 @@ async function freePorts(n) {
 }
 
 /** Collects a child's pino JSON lines into `lines`. */
-function collect(child, lines) {
+export function collect(child, lines) {
   let rest = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => {
     const parts = (rest + chunk).split('\n');

@@ -57,9 +57,7 @@ export class MajordomeAgent extends ObservatoryAgent {
   /** Requests whose observation just failed, held back until then, so a failure cannot loop. */
   readonly #holdUntil = new Map<string, number>();
   readonly #dome = new DomeCloser(
-    () => {
-      return OM_TIMEOUT_MS + (closeDomeSeconds(this.ctx.settings) * 1000) / this.ctx.clock.speed;
-    },
+    () => this.#omTimeoutMs(),
     (reason, err) => {
       this.log.warn(`close dome (${reason}): ${err.message}; trying again`);
       this.#retry = this.at(this.ctx.clock.now() + RETRY_MS, () => this.schedule());
@@ -241,6 +239,16 @@ export class MajordomeAgent extends ObservatoryAgent {
     return block.start - slewMs(blocks[i - 1]?.target, block.target, overheadsOf(this.ctx.settings));
   }
 
+  /**
+   * How long the observation manager may take to answer: its messages are handled one at a time,
+   * so a start or an abort may wait behind a close (the exposure read out, the dome closed, the
+   * telescope parked: real hardware takes real time). Giving up sooner would leave it doing what
+   * it was asked while we believe it refused.
+   */
+  #omTimeoutMs(): number {
+    return OM_TIMEOUT_MS + (closeDomeSeconds(this.ctx.settings) * 1000) / this.ctx.clock.speed;
+  }
+
   async #startBlock(block: PlannedBlock): Promise<void> {
     const running: Running = { block };
     this.#running = running;
@@ -251,7 +259,7 @@ export class MajordomeAgent extends ObservatoryAgent {
         AGENTS.observationManager,
         Msg.START_OBSERVATION,
         { block },
-        { timeout: OM_TIMEOUT_MS },
+        { timeout: this.#omTimeoutMs() },
       );
       running.observationId = reply.observationId;
       this.log.info(`started ${block.targetName} (block ${block.id}, observation ${reply.observationId})`);
@@ -271,7 +279,7 @@ export class MajordomeAgent extends ObservatoryAgent {
         AGENTS.observationManager,
         Msg.ABORT_OBSERVATION,
         { reason },
-        { timeout: OM_TIMEOUT_MS },
+        { timeout: this.#omTimeoutMs() },
       );
     } catch (err) {
       this.log.warn(`abort: ${(err as Error).message}`);

@@ -41,6 +41,8 @@ export class ObservationManagerAgent extends ObservatoryAgent {
   readonly #safety: SafetyWatch;
   /** The last reason the interlock closed for, so that it is said once. */
   #protectedFor: string | undefined;
+  /** The interlock's closing and parking, while it runs. */
+  #closing: Promise<unknown> | undefined;
 
   constructor(ctx?: ObservatoryContext, devices?: ObservatoryDevices) {
     super(Agent.OBSERVATION_MANAGER, { version: 1, sql: OBSERVATIONS_SQL }, ctx);
@@ -128,15 +130,23 @@ export class ObservationManagerAgent extends ObservatoryAgent {
     await this.#protect(safety);
   }
 
+  /**
+   * Stops, closes and parks, in the background: a real dome and mount take tens of seconds, and
+   * the mailbox must go on answering meanwhile (a Start observation is refused while it runs).
+   */
   async #protect(safety: Safety): Promise<void> {
     const { dome, telescope } = this.devices;
     const busy = this.#current !== undefined || dome.state() !== 'closed' || telescope.status() !== 'parked';
-    if (!busy) return;
+    if (!busy || this.#closing !== undefined) return;
     if (this.#protectedFor !== safety.reason) {
       this.#protectedFor = safety.reason;
       this.log.warn(`interlock: ${safety.reason}: stopping, closing the dome and parking`);
     }
-    await this.closeDome(`unsafe: ${safety.reason}`, true);
+    this.#closing = this.closeDome(`unsafe: ${safety.reason}`, true)
+      .catch((err: Error) => this.log.warn(`interlock: closing and parking failed: ${err.message}`))
+      .finally(() => {
+        this.#closing = undefined;
+      });
   }
 
   /** Starts the block's observation in the background; replies with its id at once. Refused when unsafe. */
@@ -148,6 +158,8 @@ export class ObservationManagerAgent extends ObservatoryAgent {
     }
     const safety = this.#assess();
     if (!safety.safe) throw new Error(`refused: unsafe (${safety.reason})`);
+    if (this.#closing !== undefined)
+      throw new Error('refused: the interlock is closing the dome and parking');
     const now = this.ctx.clock.now();
     const observationId = this.store.transaction(() => {
       const id = this.#observations.start({
@@ -267,6 +279,7 @@ export class ObservationManagerAgent extends ObservatoryAgent {
   protected override async shutdown(): Promise<void> {
     const devices = this.#devices;
     if (devices !== undefined) {
+      await this.#closing;
       await this.closeDome('agent shutting down', true).catch((err: Error) =>
         this.log.warn(`at shutdown, closing and parking failed: ${err.message}`),
       );

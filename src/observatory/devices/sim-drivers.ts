@@ -37,7 +37,11 @@ export const SIM_DRIVERS: DriverFamily = {
         ...(settings.weather.driver === 'sim:' ? { weather: await simWeather(clock, settings) } : {}),
       }),
     filter_wheel: async ({ clock, section }) =>
-      new FilterWheelSim({ clock, filters: section.filters, changeS: section.change_s }),
+      new FilterWheelSim({
+        clock,
+        ...(section.filters.length > 0 ? { filters: section.filters } : {}),
+        changeS: section.change_s,
+      }),
     focuser: async ({ clock, section }) =>
       new FocuserSim({ clock, maxPosition: section.max_position, stepsPerS: section.steps_per_s }),
     weather: async ({ clock, settings }) => simWeather(clock, settings),

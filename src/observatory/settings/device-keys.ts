@@ -74,8 +74,12 @@ export const DEVICE_SPEC = {
   },
   filter_wheel: {
     ...common(120),
-    /** The simulator's filters, in slot order (a real wheel's come from the device). */
-    filters: names(['L', 'R', 'V', 'B', 'Clear']),
+    /**
+     * The filters' names, in slot order: the simulator's (default L, R, V, B, Clear); a real wheel's
+     * slots are given these names (INDI's FILTER_NAME), so the programme's names work on any
+     * wheel. None: a real wheel's own names.
+     */
+    filters: names([]),
     change_s: num(3, 0),
   },
   focuser: {

@@ -41,7 +41,7 @@ function device(name: string, deviceName: string, silenceMs = 10_000): IndiDevic
 
 async function telescope(silenceMs?: number): Promise<IndiTelescope> {
   const d = device('telescope', 'Telescope Simulator', silenceMs);
-  const t = new IndiTelescope(d, { clock, site: calern, arriveWithinDeg: 0.05 });
+  const t = new IndiTelescope(d, { clock, site: calern, arriveWithinDeg: 0.05, settleMs: 5000 });
   await d.start(10_000);
   return t;
 }

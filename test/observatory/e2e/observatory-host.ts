@@ -28,6 +28,8 @@ export interface HostOptions {
   readonly routineRequests?: string;
   /** `[DEFAULT] secret`: every framed connection inside TLS with a key derived from it. */
   readonly secret?: string;
+  /** The site file (default: the shipped one, Calern). */
+  readonly siteFile?: string;
 }
 
 /** One log line of the host (JSON: the host's stdout is not a terminal). */
@@ -89,7 +91,7 @@ export class ObservatoryHost {
         : `[dashboard]\nhost = 127.0.0.1\nport = ${httpPort}\ntoken = ${options.dashboard.token}\n`;
     writeFileSync(
       join(dir, 'observatory.ini'),
-      `[observatory]\nsite_file = ${join(SHIPPED, 'site.ini')}\ndata_dir = data\n` +
+      `[observatory]\nsite_file = ${options.siteFile ?? join(SHIPPED, 'site.ini')}\ndata_dir = data\n` +
         `routine_requests = ${options.routineRequests ?? join(SHIPPED, 'routine-requests.json')}\n` +
         `${options.observatory ?? ''}\n` +
         `[alert_manager]\nvtp_port = ${vtpPort}\n${dashboard}${ini}\n`,
@@ -113,16 +115,21 @@ export class ObservatoryHost {
    * every agent it runs has started (answers `Messages`, a query, which waits for its work()).
    */
   async start(when: string, speed: number, apps: readonly string[] = []): Promise<void> {
-    const child = spawn(
-      process.execPath,
-      [BIN, 'start', ...apps, '--config', this.config, '--sim-start', when, '--speed', String(speed)],
-      {
-        cwd: this.dir,
-        // The log helps a failing test tell its story, whatever this process logs.
-        env: { ...process.env, PYROS_LOG_LEVEL: 'info', PYROS_LOG_FORMAT: 'json' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    await this.#run(['--sim-start', when, '--speed', String(speed)], apps);
+  }
+
+  /** Starts `pyros start` on the real clock (real devices: INDI); resolves once every agent has started. */
+  async startRealClock(apps: readonly string[] = []): Promise<void> {
+    await this.#run([], apps);
+  }
+
+  async #run(clockArgs: readonly string[], apps: readonly string[]): Promise<void> {
+    const child = spawn(process.execPath, [BIN, 'start', ...apps, '--config', this.config, ...clockArgs], {
+      cwd: this.dir,
+      // The log helps a failing test tell its story, whatever this process logs.
+      env: { ...process.env, PYROS_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info', PYROS_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.#child = child;
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     let rest = '';

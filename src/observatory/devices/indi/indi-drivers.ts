@@ -1,45 +1,24 @@
-import type { DeviceSection } from '../../settings/device-keys.js';
-import type { DriverContext, DriverFamily } from '../device-registry.js';
-import { IndiDevice } from './indi-device.js';
+import type { DriverFamily } from '../device-registry.js';
 import { IndiDome } from './indi-dome.js';
+import { indiDevice, started } from './indi-open.js';
 import { IndiTelescope } from './indi-telescope.js';
 import { parseIndiUrl } from './indi-url.js';
-
-/** How long a driver waits at start for its server to answer with its device (ms). */
-export const FIRST_CONTACT_MS = 10_000;
-
-/** The INDI device of a section, connected (or coming up, if its server is not there yet). */
-export async function openIndiDevice<K extends DeviceSection>(ctx: DriverContext<K>): Promise<IndiDevice> {
-  const section = ctx.section as { readonly timeout_s: number; readonly silence_s: number };
-  const device = new IndiDevice({
-    name: ctx.kind,
-    address: parseIndiUrl(ctx.url),
-    clock: ctx.clock,
-    site: ctx.site,
-    log: ctx.log,
-    silenceMs: section.silence_s * 1000,
-    timeoutMs: section.timeout_s * 1000,
-  });
-  return device;
-}
 
 /** `indi://HOST:PORT/DEVICE NAME`: a device of an INDI server (docs/devices.md). */
 export const INDI_MOUNT_DRIVERS: Pick<DriverFamily['devices'], 'telescope' | 'dome'> = {
   telescope: async (ctx) => {
-    const device = await openIndiDevice(ctx);
-    const telescope = new IndiTelescope(device, {
+    const device = indiDevice(ctx);
+    const options = {
       clock: ctx.clock,
       site: ctx.site,
       arriveWithinDeg: ctx.section.arrive_within_deg,
-    });
-    await device.start(FIRST_CONTACT_MS);
-    return telescope;
+      settleMs: Math.max(5, ctx.section.settle_s) * 1000,
+    };
+    return started(device, new IndiTelescope(device, options));
   },
   dome: async (ctx) => {
-    const device = await openIndiDevice(ctx);
-    const dome = new IndiDome(device);
-    await device.start(FIRST_CONTACT_MS);
-    return dome;
+    const device = indiDevice(ctx);
+    return started(device, new IndiDome(device));
   },
 };
 

@@ -45,7 +45,8 @@ export async function oneHostIndi(freePorts, collect) {
     join(dir, 'site.ini'),
     `[site]\nname = midnight\nlatitude = ${LAT}\nlongitude = ${lon}\nheight_m = 100\nhorizon_limit_deg = 20\nsun_limit_deg = -12\nmoon_separation_deg = 0\n`,
   );
-  // One long routine block a few degrees from the zenith, always running when an alert comes.
+  // One routine block (20 min) a few degrees from the zenith, running when each alert comes: an
+  // alert preempts it, and it starts again once the alert is observed.
   writeFileSync(
     join(dir, 'routine.json'),
     JSON.stringify({
@@ -55,7 +56,7 @@ export async function oneHostIndi(freePorts, collect) {
           targetName: 'near zenith',
           target: { raDeg: (lst * 15 + 4) % 360, decDeg: LAT + 3 },
           priority: 5,
-          exposures: [{ filter: 'R', exposureS: 3600, count: 10 }],
+          exposures: [{ filter: 'R', exposureS: 600, count: 2 }],
         },
       ],
     }),
@@ -123,6 +124,8 @@ export async function oneHostIndi(freePorts, collect) {
     site: { lat: LAT, lon: lon - 20 },
     lines,
     waitMs: 90_000,
+    // On the real clock the plan's first block may be minutes away (the planner's 5-minute steps).
+    firstBlockMs: 420_000,
     simNow: () => Date.now(),
     /** When the mount took the first goto sent after `t0` (ms), waiting up to `ms`. */
     async slewCommandAfter(t0, ms) {

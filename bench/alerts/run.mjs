@@ -75,7 +75,7 @@ async function measure(deployment) {
   const preempted = [];
   await waitLine(
     (l) => l.agent === 'majordome' && /^started /.test(l.msg),
-    Math.max(30_000, waitMs),
+    deployment.firstBlockMs ?? 30_000,
     'first routine block',
   );
   let seen = 0;
@@ -155,6 +155,10 @@ async function run(make) {
   const deployment = await make(START, SPEED);
   try {
     return await measure(deployment);
+  } catch (err) {
+    const tail = deployment.lines.slice(-30).map((l) => `  ${l.agent ?? '-'}: ${l.msg}`);
+    process.stderr.write(`${deployment.name}: the observatory's last lines:\n${tail.join('\n')}\n`);
+    throw err;
   } finally {
     await deployment.stop();
   }

@@ -37,6 +37,22 @@ describe('pyros start --sim-start / --speed: bad input', () => {
         /^pyros: --sim-anchor: expected an ISO time or ms since the epoch, got "noon"$/,
       ],
       [['--data-dir', ' '], /^pyros: --data-dir: empty$/],
+      // The INDI observatory: hardware runs in real time (checked before anything connects).
+      [
+        [
+          '--observatory',
+          'observatory/observatory-indi.ini',
+          '--sim-start',
+          '2026-11-29T18:00:00Z',
+          '--speed',
+          '60',
+        ],
+        /^pyros: .*observatory-indi\.ini: \[telescope\] driver: "indi:\/\/127\.0\.0\.1:7624\/Telescope Simulator" is real hardware, which runs in real time: a simulated clock at 60x cannot drive it/,
+      ],
+      [
+        ['--observatory', 'observatory/nowhere.ini'],
+        /^pyros: .*nowhere\.ini: cannot read the observatory settings/,
+      ],
       [
         ['--sim-start', 'resume'],
         /^pyros: --sim-start resume: no simulated run recorded in .*sim-session\.json$/,

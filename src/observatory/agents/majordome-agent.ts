@@ -14,7 +14,7 @@ import type { Plan, PlannedBlock } from '../scheduler/request.js';
 import { DomeCloser } from './dome-closer.js';
 import { nextStep, type Step } from './next-step.js';
 import { ObservatoryAgent } from './observatory-agent.js';
-import { closeDomeSeconds, overheadsOf } from './overheads-of.js';
+import { observationManagerTimeoutMs, overheadsOf } from './overheads-of.js';
 import { currentNight } from './planning-window.js';
 
 /** What `Execution` (and Pause, Resume) answer. */
@@ -160,7 +160,18 @@ export class MajordomeAgent extends ObservatoryAgent {
       await this.#unsafe(safety, now);
       return;
     }
-    for (const [request, until] of this.#holdUntil) if (until <= now) this.#holdUntil.delete(request);
+    for (const [request, until] of this.#holdUntil) {
+      if (until > now) continue;
+      this.#holdUntil.delete(request);
+      // Held past its planned block: the plan has no place for it any more, so ask for one (the
+      // scheduler would otherwise replan only at its next period, and an alert would wait).
+      if (!this.#plan.blocks.some((b) => b.requestId === request && b.end > now)) {
+        this.log.info(`${request}: its hold after a failure is over: asking the scheduler to plan it again`);
+        Sender.request(AGENTS.scheduler, Msg.REPLAN, {}, { timeout: OM_TIMEOUT_MS }).catch((err: Error) =>
+          this.log.warn(`replan for ${request}: ${err.message}`),
+        );
+      }
+    }
     const blocks = this.#plan.blocks.filter(
       (b) =>
         b.end > now &&
@@ -239,14 +250,9 @@ export class MajordomeAgent extends ObservatoryAgent {
     return block.start - slewMs(blocks[i - 1]?.target, block.target, overheadsOf(this.ctx.settings));
   }
 
-  /**
-   * How long the observation manager may take to answer: its messages are handled one at a time,
-   * so a start or an abort may wait behind a close (the exposure read out, the dome closed, the
-   * telescope parked: real hardware takes real time). Giving up sooner would leave it doing what
-   * it was asked while we believe it refused.
-   */
+  /** How long the observation manager may take: see {@link observationManagerTimeoutMs}. */
   #omTimeoutMs(): number {
-    return OM_TIMEOUT_MS + (closeDomeSeconds(this.ctx.settings) * 1000) / this.ctx.clock.speed;
+    return observationManagerTimeoutMs(this.ctx.settings, this.ctx.clock.speed, OM_TIMEOUT_MS);
   }
 
   async #startBlock(block: PlannedBlock): Promise<void> {

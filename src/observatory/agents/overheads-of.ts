@@ -18,3 +18,17 @@ export function overheadsOf(settings: ObservatorySettings): Overheads {
 export function closeDomeSeconds(settings: ObservatorySettings): number {
   return settings.camera.readout_s + settings.dome.close_s + 180;
 }
+
+/**
+ * How long (real ms) the observation manager may take to answer the majordome: it handles its
+ * messages one at a time, so a start or an abort may wait behind a close (the exposure read out,
+ * the dome closed, the telescope parked: real hardware takes real time). Giving up sooner would
+ * leave it doing what it was asked while the majordome believes it refused.
+ */
+export function observationManagerTimeoutMs(
+  settings: ObservatorySettings,
+  speed: number,
+  baseMs: number,
+): number {
+  return baseMs + (closeDomeSeconds(settings) * 1000) / speed;
+}

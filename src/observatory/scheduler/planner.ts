@@ -110,8 +110,13 @@ export function planNight(input: PlanInput): PlannedBlock[] {
   const step = stepS * 1000;
   const sky = input.sky ?? new SkyStates(site);
   const dark = darkSpans(site, input.from, input.until, site.sunLimitDeg);
+  // The margin keeps blocks off the Sun's crossings, not off the edges of the planning window: a
+  // span cut at `from` (already dark now) starts now, and an alert may start at once.
+  const margin = (edge: number, cut: number) => (edge === cut ? 0 : SUN_MARGIN_MS);
   const inTheDark = (start: number, end: number) =>
-    dark.some((s) => start >= s.start + SUN_MARGIN_MS && end <= s.end - SUN_MARGIN_MS);
+    dark.some(
+      (s) => start >= s.start + margin(s.start, input.from) && end <= s.end - margin(s.end, input.until),
+    );
   // Best static merit first, so that the search at each step can stop at the first lower merit.
   const remaining = [...input.requests].sort(
     (a, b) => staticMerit(b, a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),

@@ -49,7 +49,7 @@ function target(now: number, longitude: number): { ra: number; dec: number } {
   );
 }
 
-describe('the observatory on INDI (real clock, INDI simulators)', { timeout: 240_000 }, () => {
+describe('the observatory on INDI (real clock, INDI simulators)', { timeout: 480_000 }, () => {
   let server: IndiServer;
   let host: ObservatoryHost;
   let longitude: number;
@@ -170,5 +170,59 @@ describe('the observatory on INDI (real clock, INDI simulators)', { timeout: 240
       'the image analysed',
     );
     assert.ok((analysis.analysis?.noise ?? 0) > 0, JSON.stringify(analysis.analysis));
+  });
+
+  it('indiserver killed mid-slew: the observation fails with the reason, the agents run on, and once INDI is back the alert is observed', async () => {
+    const now = Date.now();
+    const t = target(now, longitude);
+    // Far from the last target, so that the slew lasts (the simulator: about 6°/s).
+    const far = { ra: (t.ra + 40) % 360, dec: t.dec };
+    const answer = await publishVoEvent(
+      host.vtpPort,
+      swiftAlert({
+        ivorn: 'ivo://test/indi#GRB-2',
+        triggerId: '910002',
+        ra: far.ra,
+        dec: far.dec,
+        time: now,
+      }),
+    );
+    assert.equal(answer, 'ack');
+    const requestId = 'alert-swift-910002';
+    await host.until(
+      async () => {
+        const d = await host.ask(OM, Msg.DEVICES, {});
+        return d.observing?.block.requestId === requestId && d.telescope.status === 'slewing';
+      },
+      120_000,
+      'the slew to the second alert',
+    );
+    await server.kill();
+    const failed = await host.until(
+      async () => {
+        const { observations } = await host.ask(OM, Msg.OBSERVATIONS, { limit: 10 });
+        return observations.find((o) => o.requestId === requestId && o.state === 'failed');
+      },
+      30_000,
+      'the observation to fail',
+    );
+    assert.match(
+      failed.reason ?? '',
+      /telescope: .*(INDI server|disconnected|not connected|does not answer)/,
+    );
+    for (const agent of ['alert_manager', 'scheduler', 'majordome', OM, 'monitoring', 'analyzer']) {
+      assert.notEqual(await host.status(agent), undefined, `${agent} still answers`);
+    }
+    const down = await host.ask(OM, Msg.DEVICES, {});
+    assert.equal(down.safety.safe, false, 'a device that does not answer is unsafe');
+    await server.restart();
+    await host.until(
+      async () => {
+        const { observations } = await host.ask(OM, Msg.OBSERVATIONS, { limit: 10 });
+        return observations.some((o) => o.requestId === requestId && o.state === 'done');
+      },
+      240_000,
+      'the alert observed once INDI is back',
+    );
   });
 });

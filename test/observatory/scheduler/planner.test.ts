@@ -207,3 +207,21 @@ test('200 requests over a night plan in well under 5 s', () => {
   assert.ok(plan.length > 20, `${plan.length} blocks`);
   assertValidPlan(plan, p);
 });
+
+test('planned from the middle of the night, an alert starts now: the Sun margin is for the Sun, not for now', () => {
+  const now = DARK.start + 5 * 3_600_000;
+  // M31, high over Calern at that hour; no start pointing, so no slew before it.
+  const alert = request(
+    'grb',
+    { raDeg: 10.685, decDeg: 41.269 },
+    {
+      kind: 'alert',
+      priority: 100,
+      window: { start: now - 1000, end: now + 3_600_000 },
+    },
+  );
+  // No settling either (a mount that reports its arrival at once): the block starts at `now`.
+  const overheads = { ...OVERHEADS, settleS: 0 };
+  const plan = planNight(input([alert], { from: now, now, overheads }));
+  assert.equal(plan[0]?.start, now, JSON.stringify(plan[0]));
+});

@@ -21,7 +21,7 @@ const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const INDI =
   process.argv.includes('--devices') && process.argv[process.argv.indexOf('--devices') + 1] === 'indi';
 // INDI runs in real time: each alert's observation (a short slew, 1 s, the download) takes seconds.
-const ALERTS = INDI ? (QUICK ? 3 : 30) : QUICK ? 10 : 100;
+const ALERTS = INDI ? (QUICK ? 3 : 20) : QUICK ? 10 : 100;
 const SPEED = 10;
 const START = Date.parse('2026-11-29T19:00:00Z');
 const SITE = { lat: 43.7523, lon: 6.9219 };

@@ -1,6 +1,6 @@
 // Smoke test of the alerts benchmark: `node bench/alerts/run.mjs --quick` must finish, on one host
 // (notices by VTP and through the GCN Kafka source) and on three hosts in network namespaces (CI
-// runs as root), every alert must reach the slew
+// runs as root), and on the INDI simulators (`--devices indi`), every alert must reach the slew
 // command by preempting a routine block, and the report must carry positive latencies. Not a
 // timed test: the numbers themselves are not checked.
 import assert from 'node:assert/strict';
@@ -32,4 +32,20 @@ test('bench/alerts/run.mjs --quick times every alert to its slew, on one host (V
     assert.equal(r.preempting, 10);
     assert.ok(r.latencies.every((ms) => ms > 0));
   }
+});
+
+test('bench/alerts/run.mjs --devices indi --quick times alerts to the INDI mount taking the goto', {
+  timeout: 600_000,
+}, async () => {
+  const { code, stdout, stderr } = await runBench('bench/alerts/run.mjs', ['--devices', 'indi', '--quick']);
+  assert.equal(code, 0, `exit code ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+  assert.match(stdout, /\| pyros-ts, one host \(loopback\), INDI simulators +\| +\d+ \| +\d+ \|/);
+  const [r] = JSON.parse(readFileSync(join(ROOT, 'bench/alerts/results-indi-quick.json'), 'utf8')) as Array<{
+    alerts: number;
+    preempting: number;
+    latencies: number[];
+  }>;
+  assert.equal(r?.alerts, 3);
+  assert.equal(r?.preempting, 3);
+  assert.ok(r?.latencies.every((ms) => ms > 0));
 });

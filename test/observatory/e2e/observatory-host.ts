@@ -216,7 +216,9 @@ export class ObservatoryHost {
       const value = await check();
       if (value !== undefined && value !== false) return value;
       if (Date.now() > end)
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last lines:\n${this.tail(Number(process.env.E2E_TAIL ?? 25))}`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; last lines:\n${this.tail(Number(process.env.E2E_TAIL ?? 25))}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }

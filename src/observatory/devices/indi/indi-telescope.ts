@@ -90,7 +90,11 @@ export class IndiTelescope implements Telescope {
     await this.#move(target, signal, async (s) => {
       const d = this.#d;
       if (d.isOn(PARK, 'PARK')) await d.request(PARK, ['UNPARK'], { signal: s });
-      if (d.has('ON_COORD_SET')) await d.request('ON_COORD_SET', ['TRACK'], { signal: s });
+      // Set only when it is not TRACK already: each request is a round trip to the driver (about
+      // 43 ms through indiserver), and an alert's slew should not wait for one it does not need.
+      if (d.has('ON_COORD_SET') && !d.isOn('ON_COORD_SET', 'TRACK')) {
+        await d.request('ON_COORD_SET', ['TRACK'], { signal: s });
+      }
       const useJ2000 = d.has(J2000);
       const coord = useJ2000 ? J2000 : EOD;
       const within = () => separationDeg(this.pointing(), target) <= this.#o.arriveWithinDeg;

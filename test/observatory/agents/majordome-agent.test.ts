@@ -290,8 +290,19 @@ describe('MajordomeAgent', () => {
       (abort.payload as { reason: string }).reason,
       /^unsafe: daylight: the Sun at -1[12]\.\d° is above the limit \(-12°\)$/,
     );
-    await om.waitFor('Close dome');
-    assert.equal((await Sender.request('majordome', Msg.EXECUTION, undefined)).state, 'day');
+    // The close for the daylight (not the one an empty plan made at the start), then the state.
+    await waitFor(
+      () => om.all('Close dome').some((c) => /daylight/.test((c.payload as { reason: string }).reason)),
+      10_000,
+      'the close at dawn',
+    );
+    const deadline = Date.now() + 10_000;
+    let state = (await Sender.request('majordome', Msg.EXECUTION, undefined)).state;
+    while (state !== 'day' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      state = (await Sender.request('majordome', Msg.EXECUTION, undefined)).state;
+    }
+    assert.equal(state, 'day');
   });
 
   it('preempts a routine block for an alert block that is due', async () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Body, Equator, Observer, SiderealTime } from 'astronomy-engine';
+import { SiderealTime } from 'astronomy-engine';
 import { AgentConfig } from '../../dist/config/agent-config.js';
 import { Sender } from '../../dist/sender/sender.js';
 import { IndiClient } from '../../dist/transport/indi/indi-client.js';
@@ -17,27 +17,14 @@ import { publishVoEvent } from '../../dist/transport/vtp/vtp-publisher.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const AGENTS = ['alert_manager', 'scheduler', 'majordome', 'observation_manager', 'monitoring', 'analyzer'];
 const LAT = 30;
-const DRIVERS = [
-  'indi_simulator_telescope',
-  'indi_simulator_ccd',
-  'indi_simulator_dome',
-  'indi_simulator_wheel',
-  'indi_simulator_focus',
-  'indi_simulator_weather',
-];
-
-/** The longitude where it is local midnight now. */
-function midnightLongitude(now) {
-  const sun = Equator(Body.Sun, new Date(now), new Observer(0, 0, 0), true, true);
-  const gha = (((SiderealTime(new Date(now)) - sun.ra) % 24) + 24) % 24;
-  return (((12 - gha) * 15 + 540) % 360) - 180;
-}
-
 export async function oneHostIndi(freePorts, collect) {
   const { register } = await import('tsx/esm/api');
   register();
   const { IndiServer } = await import('../../test/transport/indi/indi-server.ts');
-  const indi = await IndiServer.start({ drivers: DRIVERS });
+  const { midnightLongitude, OBSERVATORY_SIMULATORS } = await import(
+    '../../test/observatory/e2e/midnight-site.ts'
+  );
+  const indi = await IndiServer.start({ drivers: OBSERVATORY_SIMULATORS });
   const dir = mkdtempSync(join(tmpdir(), 'pyros-bench-indi-'));
   const lon = midnightLongitude(Date.now());
   const lst = (SiderealTime(new Date()) + lon / 15 + 24) % 24;

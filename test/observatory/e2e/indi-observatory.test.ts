@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Body, Equator, Observer, SiderealTime } from 'astronomy-engine';
+import { Body, Equator, Observer } from 'astronomy-engine';
 import pino from 'pino';
 import { j2000ToDate } from '../../../src/observatory/astro/of-date.js';
 import { separationDeg } from '../../../src/observatory/devices/sky.js';
@@ -18,18 +18,12 @@ import { tempDir } from '../../helpers.js';
 import { IndiServer } from '../../transport/indi/indi-server.js';
 import { fitsverify } from '../images/fitsverify.js';
 import { swiftAlert, zenith } from './alert-samples.js';
+import { midnightLongitude, OBSERVATORY_SIMULATORS } from './midnight-site.js';
 import { ObservatoryHost } from './observatory-host.js';
 import { publishVoEvent } from './vtp-publish.js';
 
 const OM = 'observation_manager';
 const LATITUDE = 30;
-
-/** The longitude where it is local midnight now: the Sun is at its lowest (at 30° N, below −36°). */
-function midnightLongitude(now: number): number {
-  const sun = Equator(Body.Sun, new Date(now), new Observer(0, 0, 0), true, true);
-  const greenwichHa = (((SiderealTime(new Date(now)) - sun.ra) % 24) + 24) % 24;
-  return (((12 - greenwichHa) * 15 + 540) % 360) - 180;
-}
 
 /**
  * A target high in the sky now, away from the Moon, and off the meridian: at an hour angle of 0
@@ -55,14 +49,7 @@ describe('the observatory on INDI (real clock, INDI simulators)', { timeout: 480
   let longitude: number;
   before(async () => {
     server = await IndiServer.start({
-      drivers: [
-        'indi_simulator_telescope',
-        'indi_simulator_ccd',
-        'indi_simulator_dome',
-        'indi_simulator_wheel',
-        'indi_simulator_focus',
-        'indi_simulator_weather',
-      ],
+      drivers: OBSERVATORY_SIMULATORS,
     });
     const dir = tempDir('pyros-indi-site-');
     longitude = midnightLongitude(Date.now());

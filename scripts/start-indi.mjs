@@ -68,7 +68,9 @@ pyros = spawn(
     'observatory/observatory-indi.ini',
     ...process.argv.slice(2),
   ],
-  { cwd: root, stdio: 'inherit' },
+  // A process group of its own: a Ctrl-C reaches this script alone, which passes it on once (a
+  // second SIGINT would make pyros exit at once, without closing and parking).
+  { cwd: root, stdio: 'inherit', detached: true },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => pyros.kill(signal));
 pyros.once('exit', (code, signal) => {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AgentConfig, OBSERVATORY_ENV, requireAgents, resolveConfigPath } from '../../config/agent-config.js';
 import { runHost } from '../../host/launcher.js';
+import { closeDomeSeconds } from '../../observatory/agents/overheads-of.js';
 import { startSimSession } from '../../observatory/clock/sim-session.js';
 import { checkDeviceClock, checkObservatory } from '../../observatory/settings/observatory-check.js';
 import { DATA_DIR_ENV } from '../../observatory/settings/observatory-settings.js';
@@ -19,7 +20,10 @@ export function registerStart(program: Command): void {
       '-c, --config <file>',
       'config file (default: $PYROS_AGENT_CONFIG, then ./pyros_agent_config.ini)',
     )
-    .option('--grace <ms>', 'how long agents get to stop after SIGINT/SIGTERM', '5000')
+    .option(
+      '--grace <ms>',
+      'how long agents get to stop after SIGINT/SIGTERM (default 5000, or as long as the observatory takes to close the dome and park)',
+    )
     .option(
       '--sim-start <when>',
       'run on a simulated clock from WHEN: an ISO time, "tonight" (the coming sunset at the site) or "resume" (where the last simulated run stopped)',
@@ -45,7 +49,7 @@ export function registerStart(program: Command): void {
         names: string[],
         opts: {
           config?: string;
-          grace: string;
+          grace?: string;
           simStart?: string;
           speed?: string;
           simAnchor?: string;
@@ -54,7 +58,7 @@ export function registerStart(program: Command): void {
         },
       ) => {
         applyConfigOption(opts.config);
-        const graceMs = Number(opts.grace);
+        let graceMs = Number(opts.grace ?? 5000);
         if (!Number.isInteger(graceMs) || graceMs < 0)
           throw new Error(`--grace: "${opts.grace}" is not a whole number of ms`);
         if (opts.speed !== undefined && opts.simStart === undefined)
@@ -85,6 +89,14 @@ export function registerStart(program: Command): void {
                 ...(opts.simAnchor === undefined ? {} : { anchor: opts.simAnchor }),
               });
         if (sim !== undefined && settings !== undefined) checkDeviceClock(settings, sim.clock.speed);
+        // At SHUTDOWN the observation manager closes the dome and parks: real hardware takes real
+        // time, and an agent stopped before it is done leaves that to the hardware alone.
+        if (opts.grace === undefined && settings !== undefined) {
+          graceMs = Math.max(
+            graceMs,
+            Math.ceil((closeDomeSeconds(settings) * 1000) / (sim?.clock.speed ?? 1)) + 5000,
+          );
+        }
         if (sim !== undefined) {
           process.stderr.write(
             `simulated clock: ${new Date(sim.clock.now()).toISOString()} at ${sim.clock.speed}x, ${sim.note}\n`,

@@ -16,8 +16,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 
 const program = new Command('pyros')
   .description('pyros-ts: PyROS agents for robotic observatories')
-  .version(pkg.version)
-  .showHelpAfterError();
+  .version(pkg.version);
 registerStart(program);
 registerSend(program);
 registerStatus(program);

@@ -14,7 +14,7 @@ import {
   SendTimeoutError,
   UnreachableError,
 } from './errors.js';
-import { type RetryPolicy, WATCHDOG_MS } from './link-policy.js';
+import { type RetryPolicy, retryDelayMs, retryWording, WATCHDOG_MS } from './link-policy.js';
 
 export { type RetryPolicy, STALL_MS } from './link-policy.js';
 
@@ -191,8 +191,7 @@ export class PeerLink {
     let lastError = '';
     for (let attempt = 0; attempt <= this.policy.retries; attempt++) {
       if (attempt > 0) {
-        const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise((r) => setTimeout(r, retryDelayMs(this.policy, attempt)));
       }
       if (this.pending === 0) break;
       try {
@@ -222,10 +221,8 @@ export class PeerLink {
       }
     }
     this.connecting = false;
-    const tries = this.policy.retries + 1;
-    this.failAll(
-      (o) => new UnreachableError(this.endpoint.name, o.message, `${lastError} (${tries} attempts)`),
-    );
+    const tries = retryWording(this.policy);
+    this.failAll((o) => new UnreachableError(this.endpoint.name, o.message, `${lastError} (${tries})`));
   }
 
   private opened(conn: FramedConnection, lastSeq: number): void {

@@ -3,7 +3,8 @@ import { type AgentConfig, loadAgentConfig } from '../config/agent-config.js';
 import type { AgentEndpoint } from '../config/agent-endpoint.js';
 import { sendText, type TextSendError } from '../transport/text-client.js';
 import { InvalidMessageError, InvalidPayloadError, SendTimeoutError, UnreachableError } from './errors.js';
-import { PeerLink, type RetryPolicy, STALL_MS } from './peer-link.js';
+import { DEFAULT_RETRY, retryDelayMs, retryWording } from './link-policy.js';
+import { PeerLink, type RetryPolicy } from './peer-link.js';
 
 /** Per-call options of {@link Sender.sendTo}. */
 export interface SendOptions {
@@ -22,14 +23,6 @@ export interface SenderDefaults {
   timeout?: number;
   retry?: Partial<RetryPolicy>;
 }
-
-const DEFAULT_RETRY: RetryPolicy = {
-  retries: 5,
-  baseDelayMs: 50,
-  maxDelayMs: 1000,
-  connectTimeoutMs: 2000,
-  stallMs: STALL_MS,
-};
 
 /**
  * Sends messages to agents by name, as the seed's `Sender.send_to`: static, no instance. Agents are
@@ -229,7 +222,7 @@ export class Sender {
 
   /** One connection per message; retried only while nothing can have reached the peer, so never delivered twice. */
   private static async sendText(endpoint: AgentEndpoint, message: string, timeout: number): Promise<void> {
-    const { retries, baseDelayMs, maxDelayMs } = Sender.defaults.retry;
+    const { retries } = Sender.defaults.retry;
     const deadline = Date.now() + timeout;
     for (let attempt = 0; ; attempt++) {
       const left = deadline - Date.now();
@@ -242,11 +235,11 @@ export class Sender {
           throw new UnreachableError(
             endpoint.name,
             message,
-            `${e.message}${e.sent ? '' : ` (${attempt + 1} attempts)`}`,
+            `${e.message}${e.sent ? '' : ` (${retryWording(Sender.defaults.retry, attempt + 1)})`}`,
           );
         }
       }
-      await new Promise((r) => setTimeout(r, Math.min(maxDelayMs, baseDelayMs * 2 ** attempt)));
+      await new Promise((r) => setTimeout(r, retryDelayMs(Sender.defaults.retry, attempt + 1)));
     }
   }
 }

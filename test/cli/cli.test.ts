@@ -5,6 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_RETRY, retryWording } from '../../src/sender/link-policy.js';
 import { freePorts, sleep, tempDir, writeConfig } from '../helpers.js';
 
 const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -121,7 +122,12 @@ describe('pyros CLI', () => {
     assert.equal((await pyros(['send', 'example_ping', 'SHUTDOWN', '--config', config])).code, 0);
     const half = await pyros(['status', '--config', config]);
     assert.equal(half.code, 1, 'status exits 1 when an agent is down');
-    assert.match(half.stdout, /example_ping\s+\S+\s+framed\s+down/);
+    assert.match(
+      half.stdout,
+      new RegExp(
+        `example_ping\\s+\\S+\\s+framed\\s+down \\(.*ECONNREFUSED \\(${retryWording(DEFAULT_RETRY)}\\)\\)`,
+      ),
+    );
     assert.equal((await pyros(['send', 'example_pong', 'SHUTDOWN', '--config', config])).code, 0);
     assert.equal(await host.exited, 0);
     assert.match(host.log(), /every agent has stopped/);
@@ -146,12 +152,15 @@ describe('pyros CLI', () => {
 
     const down = await pyros(['send', 'nobody_home', 'Hi', '--config', config, '--timeout', '3000']);
     assert.equal(down.code, 1);
-    assert.match(down.stderr, /^pyros: nobody_home ← "Hi": .*ECONNREFUSED.*\n$/);
+    assert.match(
+      down.stderr,
+      new RegExp(`^pyros: nobody_home ← "Hi": .*ECONNREFUSED.*\\(${retryWording(DEFAULT_RETRY)}\\)\\n$`),
+    );
     assert.ok(down.ms < 4000, `gave up after ${down.ms} ms`);
 
     const payload = await pyros(['send', 'nobody_home', 'Hi', '--payload', '{oops', '--config', config]);
-    assert.equal(payload.code, 1);
-    assert.match(payload.stderr, /^pyros: --payload is not JSON/);
+    assert.equal(payload.code, 2, 'a bad flag value is a usage mistake');
+    assert.match(payload.stderr, /^pyros send: --payload is not JSON: .* \(see pyros send --help\)\n$/);
 
     const missing = await pyros(['status', '--config', '/nonexistent/pyros_agent_config.ini']);
     assert.equal(missing.code, 1);
@@ -159,8 +168,8 @@ describe('pyros CLI', () => {
     assert.match(missing.stderr, /\/nonexistent\/pyros_agent_config\.ini/);
 
     const badTimeout = await pyros(['send', 'nobody_home', 'Hi', '--timeout', 'soon', '--config', config]);
-    assert.equal(badTimeout.code, 1);
-    assert.match(badTimeout.stderr, /--timeout: "soon"/);
+    assert.equal(badTimeout.code, 2);
+    assert.match(badTimeout.stderr, /^pyros send: --timeout: "soon" .*\(see pyros send --help\)\n$/);
   });
 
   test('start with a config error says file, section and key in one line', async () => {

@@ -23,20 +23,27 @@ describe('pyros start --sim-start / --speed: bad input', () => {
       timeout: 20_000,
     });
 
-  it('refuses each mistake in one line, exit 1, starting nothing', () => {
-    for (const [args, message] of [
-      [['--speed', '10'], /^pyros: --speed needs --sim-start$/],
+  it('refuses each mistake in one line, starting nothing: exit 2 for a flag given wrongly, 1 for the rest', () => {
+    const hint = ' \\(see pyros start --help\\)$';
+    for (const [args, code, message] of [
+      [['--speed', '10'], 2, `^pyros start: --speed needs --sim-start${hint}`],
       [
         ['--sim-start', 'yesterday'],
-        /^pyros: --sim-start: expected an ISO time or ms since the epoch, got "yesterday"$/,
+        2,
+        `^pyros start: --sim-start: expected an ISO time or ms since the epoch, got "yesterday"${hint}`,
       ],
-      [['--sim-start', '2026-11-29T18:00:00Z', '--speed', '0'], /^pyros: --speed: "0" is not a number > 0$/],
-      [['--sim-anchor', '2026-12-01T21:00:00Z'], /^pyros: --sim-anchor needs --sim-start$/],
+      [
+        ['--sim-start', '2026-11-29T18:00:00Z', '--speed', '0'],
+        2,
+        `^pyros start: --speed: "0" is not a number > 0${hint}`,
+      ],
+      [['--sim-anchor', '2026-12-01T21:00:00Z'], 2, `^pyros start: --sim-anchor needs --sim-start${hint}`],
       [
         ['--sim-start', '2026-11-29T18:00:00Z', '--sim-anchor', 'noon'],
-        /^pyros: --sim-anchor: expected an ISO time or ms since the epoch, got "noon"$/,
+        2,
+        `^pyros start: --sim-anchor: expected an ISO time or ms since the epoch, got "noon"${hint}`,
       ],
-      [['--data-dir', ' '], /^pyros: --data-dir: empty$/],
+      [['--data-dir', ' '], 2, `^pyros start: --data-dir: empty${hint}`],
       // The INDI observatory: hardware runs in real time (checked before anything connects).
       [
         [
@@ -47,20 +54,23 @@ describe('pyros start --sim-start / --speed: bad input', () => {
           '--speed',
           '60',
         ],
-        /^pyros: .*observatory-indi\.ini: \[telescope\] driver: "indi:\/\/127\.0\.0\.1:7624\/Telescope Simulator" is real hardware, which runs in real time: a simulated clock at 60x cannot drive it/,
+        1,
+        '^pyros: .*observatory-indi\\.ini: \\[telescope\\] driver: "indi://127\\.0\\.0\\.1:7624/Telescope Simulator" is real hardware, which runs in real time: a simulated clock at 60x cannot drive it',
       ],
       [
         ['--observatory', 'observatory/nowhere.ini'],
-        /^pyros: .*nowhere\.ini: cannot read the observatory settings/,
+        1,
+        '^pyros: .*nowhere\\.ini: cannot read the observatory settings',
       ],
       [
         ['--sim-start', 'resume'],
-        /^pyros: --sim-start resume: no simulated run recorded in .*sim-session\.json$/,
+        1,
+        '^pyros: --sim-start resume: no simulated run recorded in .*sim-session\\.json$',
       ],
     ] as const) {
       const run = start(...args);
-      assert.equal(run.status, 1, `${args.join(' ')}: ${run.stderr}`);
-      assert.match(run.stderr.trim(), message);
+      assert.equal(run.status, code, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr.trim(), new RegExp(message));
       assert.equal(run.stderr.trim().split('\n').length, 1);
     }
   });

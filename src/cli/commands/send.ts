@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
+import { DEFAULT_RETRY } from '../../sender/link-policy.js';
 import { Sender } from '../../sender/sender.js';
-import { applyConfigOption } from '../run-cli.js';
+import { applyConfigOption, UsageError } from '../run-cli.js';
 
 function parsePayload(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`--payload is not JSON: ${(err as Error).message}`);
+    throw new UsageError(`--payload is not JSON: ${(err as Error).message}`);
   }
 }
 
@@ -33,12 +34,12 @@ export function registerSend(program: Command): void {
         applyConfigOption(opts.config);
         const timeout = Number(opts.timeout);
         if (!Number.isFinite(timeout) || timeout <= 0)
-          throw new Error(`--timeout: "${opts.timeout}" is not a positive number of ms`);
+          throw new UsageError(`--timeout: "${opts.timeout}" is not a positive number of ms`);
         const payload = parsePayload(opts.payload);
-        // Retries must fit in the timeout, so that the command always ends within it.
+        // Sender's own retries (the README's, and pyros status's); a connect never outlasts the timeout.
         Sender.configure({
           from: 'pyros-cli',
-          retry: { retries: 4, baseDelayMs: 50, maxDelayMs: 400, connectTimeoutMs: Math.min(2000, timeout) },
+          retry: { ...DEFAULT_RETRY, connectTimeoutMs: Math.min(DEFAULT_RETRY.connectTimeoutMs, timeout) },
         });
         if (opts.request) {
           const reply = await Sender.request(agent, message, payload, { timeout });

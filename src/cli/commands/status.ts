@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import type { AgentStatus } from '../../agent/agent-status.js';
 import { loadAgentConfig, requireAgents } from '../../config/agent-config.js';
 import type { AgentEndpoint } from '../../config/agent-endpoint.js';
+import { DEFAULT_RETRY, retryWording } from '../../sender/link-policy.js';
 import { Sender } from '../../sender/sender.js';
-import { applyConfigOption } from '../run-cli.js';
+import { applyConfigOption, UsageError } from '../run-cli.js';
 import { textTable } from '../text-table.js';
 
 /** One row of `pyros status`. */
@@ -38,7 +39,11 @@ function tcpReachable(e: AgentEndpoint, timeoutMs: number): Promise<void> {
 export async function collectStatus(timeoutMs: number): Promise<StatusRow[]> {
   const config = loadAgentConfig();
   requireAgents(config);
-  Sender.configure({ from: 'pyros-status', retry: { retries: 0, connectTimeoutMs: timeoutMs } });
+  // Sender's own retries, as pyros send's: an agent restarting under supervision is not down yet.
+  Sender.configure({
+    from: 'pyros-status',
+    retry: { ...DEFAULT_RETRY, connectTimeoutMs: Math.min(DEFAULT_RETRY.connectTimeoutMs, timeoutMs) },
+  });
   return Promise.all(
     config.names().map(async (name): Promise<StatusRow> => {
       const e = config.endpoint(name);
@@ -112,7 +117,11 @@ export function registerStatus(program: Command): void {
       'every configured agent: up or down, round trip, uptime, messages handled; exit 1 if any is down',
     )
     .option('--json', 'print JSON instead of a table')
-    .option('-t, --timeout <ms>', 'how long to wait for each agent', '1000')
+    .option(
+      '-t, --timeout <ms>',
+      `how long to wait for each agent (${retryWording(DEFAULT_RETRY)} to find one down)`,
+      '3000',
+    )
     .option(
       '-c, --config <file>',
       'config file (default: $PYROS_AGENT_CONFIG, then ./pyros_agent_config.ini)',
@@ -121,7 +130,7 @@ export function registerStatus(program: Command): void {
       applyConfigOption(opts.config);
       const timeout = Number(opts.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0)
-        throw new Error(`--timeout: "${opts.timeout}" is not a positive number of ms`);
+        throw new UsageError(`--timeout: "${opts.timeout}" is not a positive number of ms`);
       const rows = await collectStatus(timeout);
       Sender.closeAll();
       process.stdout.write(`${opts.json ? JSON.stringify(rows, null, 2) : formatStatus(rows)}\n`);

@@ -1,6 +1,8 @@
 import { isMainThread } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import type { Clock } from '../observatory/clock/clock.js';
+import { clockFromEnv, SIM_ENV } from '../observatory/clock/clock-from-env.js';
 import { bounded, LogFolder } from './log-guard.js';
 
 export type { Logger } from 'pino';
@@ -20,6 +22,42 @@ export function logFormat(): LogFormat {
 
 let root: Logger | undefined;
 
+/** The field of every line that gives the observatory's simulated time (ISO), when the clock is simulated. */
+export const SIM_TIME_KEY = 'simTime';
+
+let simClock: { key: string; clock: Clock | undefined } | undefined;
+
+/**
+ * The observatory's simulated time, ISO to the millisecond, or undefined on the real clock. Read
+ * from the environment the host gives every thread and task worker (`pyros start --sim-start`),
+ * so each thread's lines carry the same time; read again when the environment changes (the host
+ * sets it after its first lines).
+ */
+export function simTimeNow(): string | undefined {
+  const key = `${process.env[SIM_ENV.start] ?? ''}|${process.env[SIM_ENV.speed] ?? ''}|${process.env[SIM_ENV.anchor] ?? ''}`;
+  if (simClock?.key !== key) {
+    let clock: Clock | undefined;
+    try {
+      clock = process.env[SIM_ENV.start] ? clockFromEnv() : undefined;
+    } catch {
+      clock = undefined; // a bad variable is reported where the clock is made, not in every log line
+    }
+    simClock = { key, clock };
+  }
+  const clock = simClock.clock;
+  return clock === undefined ? undefined : new Date(clock.now()).toISOString();
+}
+
+/**
+ * A pretty line: `[sim 2026-12-02 21:14:05] [agent] message` on a simulated clock (the time the
+ * messages quote), `[agent] message` on the real one. pino-pretty's own timestamp stays the wall clock's.
+ */
+function prettyMessage(log: Record<string, unknown>, messageKey: string): string {
+  const sim = log[SIM_TIME_KEY];
+  const prefix = typeof sim === 'string' ? `[sim ${sim.slice(0, 19).replace('T', ' ')}] ` : '';
+  return `${prefix}[${String(log.agent ?? '')}] ${String(log[messageKey] ?? '')}`;
+}
+
 /**
  * The one process-wide (thread-wide) pino logger. Writes are synchronous on fd 1 so that lines from
  * every worker thread reach the terminal whole and in order, and none is lost when a thread exits.
@@ -34,11 +72,21 @@ export function rootLogger(): Logger {
           destination: 1,
           colorize: true,
           translateTime: 'HH:MM:ss.l',
-          ignore: 'pid,hostname,agent',
-          messageFormat: '[{agent}] {msg}',
+          ignore: `pid,hostname,agent,${SIM_TIME_KEY}`,
+          messageFormat: prettyMessage,
         })
       : pino.destination({ dest: 1, sync: true });
-  root = pino({ level, base: { pid: process.pid } }, stream);
+  root = pino(
+    {
+      level,
+      base: { pid: process.pid },
+      mixin: () => {
+        const sim = simTimeNow();
+        return sim === undefined ? {} : { [SIM_TIME_KEY]: sim };
+      },
+    },
+    stream,
+  );
   return root;
 }
 

@@ -20,7 +20,11 @@ const REF = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/astro/reference.js
 async function night(args: string[], now = Date.parse('2026-12-01T15:00:00Z')): Promise<string> {
   let out = '';
   const program = new Command('pyros').exitOverride();
-  registerNight(program, { clock: new SimClock(now, 1), write: (text) => (out += text) });
+  registerNight(program, {
+    clock: new SimClock(now, 1),
+    write: (text) => (out += text),
+    livePlan: async () => ({ down: 'no observatory in this test' }),
+  });
   await program.parseAsync(['node', 'pyros', 'night', ...args]);
   return out;
 }
@@ -47,7 +51,11 @@ test('the table: the shipped site and routine requests by default, events to the
   near(cell('astronomical dusk'), ref.astronomicalSet, 'astronomical dusk');
   near(cell('astronomical dawn'), ref.astronomicalRise, 'astronomical dawn');
   near(cell('sunrise'), ref.sunRise, 'sunrise');
-  near(cell('moonrise'), ref.moonrise, 'moonrise');
+  // The Moon rose at 13:15, before sunset: not an event of the night; it is up at sunset and sets at dawn.
+  assert.ok((ref.moonrise as number) < (ref.sunSet as number));
+  assert.equal(cell('moonrise'), '-');
+  assert.equal(cell('moon at sunset'), 'up');
+  near(cell('moonset'), ref.moonset, 'moonset');
   assert.match(out, /^moon illumination +9\d %$/m);
   assert.match(out, /^START +END +TARGET +PRIORITY +ALT +AIRMASS$/m);
   assert.match(out, /^2026-12-2\dT\S+Z +2026-12-2\dT\S+Z +M1 \(Crab Nebula\) +8 +\d+\.\d deg +\d\.\d\d$/m);
@@ -57,7 +65,9 @@ test('--json: one object; the blocks lie in the dark window, in order, above the
   const r = await nightJson(['--date', '2026-12-01']);
   assert.equal(r.date, '2026-12-01');
   assert.equal(r.site.name, 'TAROT Calern');
-  assert.equal(r.requestsFile, './observatory/routine-requests.json');
+  // The shipped config beside the command names the observatory, whose routine requests these are.
+  assert.equal(r.requestsFile, join(ROOT, 'observatory/routine-requests.json'));
+  assert.equal(r.plan.source, 'routine-requests');
   const dark = r.dark ?? assert.fail('no dark window');
   assert.ok(r.blocks.length >= 8);
   let previousEnd = Date.parse(dark.start);
@@ -112,8 +122,28 @@ test('without --date: the night under way or coming by the clock', async () => {
   ];
   assert.equal((await nightJson(calern, Date.parse('2026-12-02T03:00:00Z'))).date, '2026-12-01');
   assert.equal((await nightJson(calern, Date.parse('2026-12-01T14:00:00Z'))).date, '2026-12-01');
-  assert.equal((await nightJson(calern, Date.parse('2026-12-02T11:00:00Z'))).date, '2026-12-01');
+  // After sunrise, the coming night: the one the scheduler plans then (planning-window.ts).
+  assert.equal((await nightJson(calern, Date.parse('2026-12-02T11:00:00Z'))).date, '2026-12-02');
   assert.equal((await nightJson(calern, Date.parse('2026-12-02T12:00:00Z'))).date, '2026-12-02');
+});
+
+test('the Moon: only rises and sets between sunset and sunrise, and whether it is up at sunset', async () => {
+  let outside = 0;
+  for (let day = 1; day <= 30; day++) {
+    const date = `2026-11-${String(day).padStart(2, '0')}`;
+    const r = await nightJson(['--date', date]);
+    const [sunset, sunrise] = [Date.parse(r.sunset ?? ''), Date.parse(r.sunrise ?? '')];
+    for (const t of [r.moon.rise, r.moon.set]) {
+      if (t !== null) assert.ok(Date.parse(t) >= sunset && Date.parse(t) <= sunrise, `${date}: ${t}`);
+    }
+    if (r.moon.rise === null || r.moon.set === null) outside += 1;
+    // One event only: the Moon was up at sunset if it sets, down if it rises.
+    if (r.moon.rise === null && r.moon.set !== null) assert.equal(r.moon.upAtSunset, true, date);
+    if (r.moon.set === null && r.moon.rise !== null) assert.equal(r.moon.upAtSunset, false, date);
+    if (r.moon.rise !== null && r.moon.set !== null)
+      assert.equal(r.moon.upAtSunset, Date.parse(r.moon.set) < Date.parse(r.moon.rise), date);
+  }
+  assert.ok(outside > 5, 'a month has nights where the Moon rises or sets by day');
 });
 
 test('bad options: one line saying which and why', async () => {
@@ -152,7 +182,7 @@ test('the defaults missing: a clear error for the site, no plan for absent reque
   }
 });
 
-test('through runCli: an error is one line on stderr and exit code 1', () => {
+test('through runCli: a bad flag is one line on stderr with the --help hint, exit code 2', () => {
   const script = `
     import { Command } from 'commander';
     import { registerNight } from './src/cli/commands/night.ts';
@@ -164,7 +194,10 @@ test('through runCli: an error is one line on stderr and exit code 1', () => {
     cwd: ROOT,
     encoding: 'utf8',
   });
-  assert.equal(r.status, 1, r.stderr);
-  assert.equal(r.stderr, 'pyros: --date: "2026-13-01" is not a date (YYYY-MM-DD)\n');
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(
+    r.stderr,
+    'pyros night: --date: "2026-13-01" is not a date (YYYY-MM-DD) (see pyros night --help)\n',
+  );
   assert.equal(r.stdout, '');
 });

@@ -197,8 +197,11 @@ describe('worker processes', { timeout: 60_000 }, () => {
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /^pyros: no task no-such-id\n$/);
     const badState = run('list', '--state', 'SLEEPING');
-    assert.equal(badState.status, 1);
-    assert.match(badState.stderr, /--state: "SLEEPING" is not one of/);
+    assert.equal(badState.status, 2, 'a bad flag value is a usage mistake');
+    assert.match(
+      badState.stderr,
+      /^pyros tasks list: --state: "SLEEPING" is not one of .* \(see pyros tasks list --help\)\n$/,
+    );
     const badUrl = spawnSync(process.execPath, [BIN, 'tasks', 'list', '--broker', 'mysql://x'], {
       encoding: 'utf8',
     });

@@ -8,15 +8,13 @@ import { type Night, nightOf, parseNightDate } from '../../observatory/astro/nig
 import { loadSite, parseSiteOption } from '../../observatory/astro/site-file.js';
 import type { Clock } from '../../observatory/clock/clock.js';
 import { RealClock } from '../../observatory/clock/real-clock.js';
-import { DEFAULT_OVERHEADS } from '../../observatory/scheduler/overheads.js';
-import { planNight } from '../../observatory/scheduler/planner.js';
 import type { PlannedBlock } from '../../observatory/scheduler/request.js';
-import { loadRoutineRequests } from '../../observatory/scheduler/routine-requests.js';
 import {
   loadObservatorySettings,
   type ObservatorySettings,
 } from '../../observatory/settings/observatory-settings.js';
-import { askLivePlan, type LivePlan } from '../live-plan.js';
+import { askLivePlan, choosePlan, isoSecond, type LivePlan, type PlanSource } from '../night-plan.js';
+
 import { applyObservatoryOptions } from '../observatory-options.js';
 import { positiveInt, UsageError } from '../run-cli.js';
 import { textTable } from '../text-table.js';
@@ -44,15 +42,6 @@ interface NightOptions {
   config?: string;
   observatory?: string;
   timeout: string;
-}
-
-/** Where the blocks shown come from: the running scheduler, or the routine requests planned here. */
-export interface PlanSource {
-  readonly source: 'scheduler' | 'routine-requests';
-  /** How the table says it: `live plan from the scheduler (…)`, or why it is not the live plan. */
-  readonly note: string;
-  readonly version?: number;
-  readonly madeAt?: string;
 }
 
 /** What `pyros night --json` prints: times are ISO strings to the second, null when they do not happen. */
@@ -91,11 +80,6 @@ export interface NightReport {
   }[];
 }
 
-/** `YYYY-MM-DDTHH:MM:SSZ`, rounded to the second. */
-export function isoSecond(t: number): string {
-  return new Date(Math.round(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 const iso = (t: number | undefined) => (t === undefined ? null : isoSecond(t));
 
 /** The observatory's settings, found as `pyros start` finds them, or undefined when no config names one. */
@@ -122,20 +106,6 @@ function siteFrom(opts: NightOptions, settings: ObservatorySettings | undefined)
     );
   }
   return loadSite(opts.siteFile ?? DEFAULT_SITE_FILE);
-}
-
-function blocksFor(site: Site, night: Night, file: string | undefined, now: number): PlannedBlock[] {
-  if (file === undefined || !night.dark) return [];
-  const requests = loadRoutineRequests(file, now);
-  // The whole dark window, as a preview of the night: not only what is left of it.
-  return planNight({
-    site,
-    requests,
-    from: night.dark.start,
-    until: night.dark.end,
-    overheads: DEFAULT_OVERHEADS,
-    now: night.dark.start,
-  });
 }
 
 /** The night, its Moon and its plan, as `--json` prints them. */
@@ -225,41 +195,6 @@ export function formatNight(r: NightReport): string {
     ]);
   }
   return `Night of ${r.date} at ${s.name} (${where})\n\n${events}\n\nPlan: ${r.plan.note}\n${plan}\n`;
-}
-
-/**
- * The blocks to show and where they come from: the scheduler's live plan when the observatory
- * runs and the night shown is its night; else the routine requests, planned here as the scheduler
- * would plan them over the whole dark window.
- */
-function choosePlan(
-  live: LivePlan,
-  site: Site,
-  night: Night,
-  requestsFile: string | undefined,
-  now: number,
-): { blocks: readonly PlannedBlock[]; plan: PlanSource } {
-  const ideal = (why: string) => ({
-    blocks: blocksFor(site, night, requestsFile, now),
-    plan: {
-      source: 'routine-requests' as const,
-      note: `${why}: the plan it would make${requestsFile === undefined ? '' : ` from ${requestsFile}`}`,
-    },
-  });
-  if ('down' in live) return ideal('the observatory is not running');
-  const p = live.plan;
-  const liveDate = p.madeAt > 0 ? currentNight(site, p.madeAt).date : night.date;
-  if (liveDate !== night.date) return ideal(`the observatory's live plan is for the night of ${liveDate}`);
-  const madeAt = p.madeAt > 0 ? isoSecond(p.madeAt) : undefined;
-  return {
-    blocks: p.blocks,
-    plan: {
-      source: 'scheduler',
-      note: `live plan from the scheduler (version ${p.version}${madeAt === undefined ? ', not made yet' : `, made ${madeAt}`}; blocks from then on)`,
-      version: p.version,
-      ...(madeAt === undefined ? {} : { madeAt }),
-    },
-  };
 }
 
 /** Adds `pyros night`. */

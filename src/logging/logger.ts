@@ -25,24 +25,29 @@ let root: Logger | undefined;
 /** The field of every line that gives the observatory's simulated time (ISO), when the clock is simulated. */
 export const SIM_TIME_KEY = 'simTime';
 
-let simClock: { key: string; clock: Clock | undefined } | undefined;
+let simClock: { key: string; clock: Clock | undefined; checkedAt: number } | undefined;
 
 /**
  * The observatory's simulated time, ISO to the millisecond, or undefined on the real clock. Read
  * from the environment the host gives every thread and task worker (`pyros start --sim-start`),
- * so each thread's lines carry the same time; read again when the environment changes (the host
- * sets it after its first lines).
+ * so each thread's lines carry the same time (the host sets it after its first lines).
  */
 export function simTimeNow(): string | undefined {
-  const key = `${process.env[SIM_ENV.start] ?? ''}|${process.env[SIM_ENV.speed] ?? ''}|${process.env[SIM_ENV.anchor] ?? ''}`;
-  if (simClock?.key !== key) {
-    let clock: Clock | undefined;
-    try {
-      clock = process.env[SIM_ENV.start] ? clockFromEnv() : undefined;
-    } catch {
-      clock = undefined; // a bad variable is reported where the clock is made, not in every log line
+  const now = Date.now();
+  // On the real clock, every line looks (a simulated clock may be set at any moment); on a simulated one, once a second.
+  if (simClock?.clock === undefined || now - simClock.checkedAt >= 1000) {
+    const env = process.env;
+    const key = `${env[SIM_ENV.start] ?? ''}|${env[SIM_ENV.speed] ?? ''}|${env[SIM_ENV.anchor] ?? ''}`;
+    if (simClock?.key === key) simClock.checkedAt = now;
+    else {
+      let clock: Clock | undefined;
+      try {
+        clock = env[SIM_ENV.start] ? clockFromEnv() : undefined;
+      } catch {
+        clock = undefined; // a bad variable is reported where the clock is made, not in every log line
+      }
+      simClock = { key, clock, checkedAt: now };
     }
-    simClock = { key, clock };
   }
   const clock = simClock.clock;
   return clock === undefined ? undefined : new Date(clock.now()).toISOString();

@@ -227,7 +227,8 @@ export class MajordomeAgent extends ObservatoryAgent {
       if (dark !== undefined && dark > now) this.#timer = this.at(dark, () => this.schedule());
     }
     const closed = closedFor(this.ctx.site, now, safety);
-    this.#night.say(now, safety.cause === 'daylight' ? 'day' : 'closed', closed.why, null, closed.cause);
+    const state = safety.cause === 'daylight' ? 'day' : 'closed';
+    this.#night.say(now, state, closed.why, null, closed.cause, closed.began);
   }
 
   /** When a block must be started: its start less the slew from the previous block's target. */

@@ -43,10 +43,11 @@ export class NightStateKeeper {
     why: string,
     next: NightStatus['next'],
     cause: NightCause | null = null,
+    began = now,
   ): void {
     const before = this.#status;
     const changed = state !== before.state || cause !== before.cause;
-    this.#status = { state, why, next, cause, since: changed ? now : before.since };
+    this.#status = { state, why, next, cause, since: changed ? Math.min(began, now) : before.since };
     if (changed || why !== before.why) this.log.info(`${state}: ${why}`);
   }
 }
@@ -56,7 +57,11 @@ export class NightStateKeeper {
  * over: from the end of the dark time until the afternoon) or `dusk` (the night to come), with a
  * reason that does not change with the Sun's altitude (it is logged at each change).
  */
-export function closedFor(site: Site, now: number, safety: Safety): { why: string; cause: NightCause } {
+export function closedFor(
+  site: Site,
+  now: number,
+  safety: Safety,
+): { why: string; cause: NightCause; began?: number } {
   if (safety.cause !== 'daylight') {
     return { why: safety.reason, cause: safety.cause === 'ok' ? 'weather' : safety.cause };
   }
@@ -64,7 +69,11 @@ export function closedFor(site: Site, now: number, safety: Safety): { why: strin
   const darkEnd = night.dark?.end;
   const dawn = (darkEnd !== undefined && darkEnd <= now) || now < night.noon;
   const limit = `the Sun is above the limit (${site.sunLimitDeg}°)`;
-  if (dawn) return { why: `the night is over: ${limit}`, cause: 'dawn' };
+  // Closed for dawn since the dark time ended, even when the majordome learns it later (a restart).
+  if (dawn) {
+    const over = { why: `the night is over: ${limit}`, cause: 'dawn' } as const;
+    return darkEnd !== undefined && darkEnd <= now ? { ...over, began: darkEnd } : over;
+  }
   const dark = night.dark?.start;
   return {
     why: dark === undefined ? `${limit} all night` : `${limit} until ${utcText(dark, now)}`,

@@ -24,11 +24,13 @@ describe('closedFor', () => {
   it('says dawn from the end of the dark time through the morning, dusk in the afternoon', () => {
     const night = currentNight(CALERN, Date.parse('2026-12-01T22:00:00Z'));
     const dark = night.dark as { start: number; end: number };
-    for (const t of [
-      dark.end + 60_000,
-      Date.parse('2026-12-02T07:30:00Z'),
-      Date.parse('2026-12-02T10:30:00Z'),
-    ]) {
+    // Before sunrise, since the dark time ended; after it (the next night's data), no time known.
+    assert.deepEqual(closedFor(CALERN, dark.end + 60_000, daylight), {
+      why: 'the night is over: the Sun is above the limit (-12°)',
+      cause: 'dawn',
+      began: dark.end,
+    });
+    for (const t of [Date.parse('2026-12-02T07:30:00Z'), Date.parse('2026-12-02T10:30:00Z')]) {
       assert.deepEqual(
         closedFor(CALERN, t, daylight),
         {
@@ -63,11 +65,11 @@ describe('NightStateKeeper', () => {
     keeper.say(3000, 'closed', 'wind 18.0 m/s > 15', null, 'weather');
     keeper.say(4000, 'closed', 'wind 19.0 m/s > 15', null, 'weather');
     assert.equal(keeper.status.since, 2000);
-    keeper.say(5000, 'day', 'the night is over', null, 'dawn');
+    keeper.say(5000, 'day', 'the night is over', null, 'dawn', 4500);
     assert.deepEqual(keeper.status, {
       state: 'day',
       why: 'the night is over',
-      since: 5000,
+      since: 4500,
       cause: 'dawn',
       next: null,
     });

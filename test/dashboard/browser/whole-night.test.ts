@@ -9,6 +9,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { TOKEN_FILE } from '../../../src/dashboard/first-run-token.js';
 import { Msg } from '../../../src/observatory/messages.js';
 import { swiftAlert, zenith } from '../../observatory/e2e/alert-samples.js';
@@ -20,12 +21,16 @@ const MIN = 60_000;
 const DUSK = Date.parse('2026-12-01T15:40:00Z');
 /** The next morning: the dark time ends at 05:39, the Sun rises at 06:57. */
 const MORNING = '2026-12-02T05:15:00Z';
-const WIND = { from: DUSK + 170 * MIN, to: DUSK + 200 * MIN };
+/**
+ * Wind from 20:40 to 02:40: late enough that the evening's steps are done under load (a minute of
+ * real time at 300x after the start), long enough that the page cannot miss it.
+ */
+const WIND = { from: DUSK + 300 * MIN, to: DUSK + 660 * MIN };
 const SPEED = 300;
 const CALERN = { latitudeDeg: 43.7523, longitudeDeg: 6.9219 };
 const tid = (id: string) => `[data-testid="${id}"]`;
 
-describe('a whole night on the dashboard, the real observatory at 300x', { timeout: 240_000 }, () => {
+describe('a whole night on the dashboard, the real observatory at 300x', { timeout: 300_000 }, () => {
   let host: ObservatoryHost;
   let browser: Browser;
   let dashboard: DashboardPage | undefined;
@@ -67,8 +72,59 @@ describe('a whole night on the dashboard, the real observatory at 300x', { timeo
     }
   }
 
+  /**
+   * Opens the first analysed image large: its circles are the analyzer's sources, and each sits on
+   * a star of the preview (brighter than the sky around), so the rows are flipped the right way.
+   */
+  async function sourcesOnStars(page: Page, url: string): Promise<void> {
+    const card = page
+      .locator(`${tid('image-card')}`)
+      .filter({ hasText: / sources$/ })
+      .first();
+    await card.waitFor({ timeout: 30_000 });
+    await card.locator(tid('image-open')).click();
+    const viewer = page.locator(`${tid('image-viewer')}[open]`);
+    await viewer.locator(tid('viewer-mark')).first().waitFor({ state: 'attached', timeout: 5_000 });
+    const id = Number(await page.locator(tid('image-viewer')).getAttribute('data-id'));
+    const marks = await viewer
+      .locator(tid('viewer-mark'))
+      .evaluateAll((cs) => cs.map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]));
+    const images = (await (await fetch(`${url}/api/images?limit=50`)).json()) as Array<{
+      id: number;
+      analysis: { sources: Array<{ x: number; y: number }> } | null;
+    }>;
+    const sources = images.find((i) => i.id === id)?.analysis?.sources ?? [];
+    assert.equal(marks.length, sources.length);
+    assert.ok(marks.length > 0, 'an image with sources');
+    const png = PNG.sync.read(
+      Buffer.from(await (await fetch(`${url}/api/images/${id}/preview.png`)).arrayBuffer()),
+    );
+    const grey = (x: number, y: number) =>
+      png.data[(Math.round(y) * png.width + Math.round(x)) * 4] as number;
+    const sky = [...Array(200).keys()]
+      .map((i) => grey((i * 37) % png.width, (i * 53) % png.height))
+      .sort((a, b) => a - b)[100] as number;
+    // The five brightest (the analyzer lists them brightest first): their centres are near white.
+    const star = (sky + 255) / 2;
+    for (const [cx, cy] of marks.slice(0, 5) as Array<[number, number]>) {
+      assert.ok(grey(cx, cy) > star, `the circle at ${cx}, ${cy} is on a star (${grey(cx, cy)}; sky ${sky})`);
+    }
+    await page.locator(tid('viewer-close')).click();
+  }
+
   it('from dusk to bad weather: each moment on the page, as the majordome says it', async () => {
     await host.start(new Date(DUSK).toISOString(), SPEED);
+    try {
+      await evening();
+    } finally {
+      // Stopped whatever happened: the morning starts this host again.
+      await dashboard?.context.close();
+      dashboard = undefined;
+      await host.stop();
+    }
+  });
+
+  async function evening(): Promise<void> {
     const url = host.dashboardUrl as string;
     // The first start made a token, kept it private, and logged the link with it once.
     const file = join(host.dataDir('dashboard'), TOKEN_FILE);
@@ -90,6 +146,7 @@ describe('a whole night on the dashboard, the real observatory at 300x', { timeo
     await page.locator(tid('observation-running')).waitFor({ timeout: 30_000 });
     await page.locator(`${tid('timeline-block')}[data-state="running"]`).waitFor({ timeout: 10_000 });
     await screenshot(page, 'night-2-observing');
+    await sourcesOnStars(page, url);
 
     // An alert at the zenith, from a file, through the page: it is received, marked, and planned.
     const now = host.simNow();
@@ -122,17 +179,14 @@ describe('a whole night on the dashboard, the real observatory at 300x', { timeo
     await page.locator(`${tid('action-status')}[data-action="resume majordome"][data-kind="ok"]`).waitFor();
 
     // The wind rises: closed for weather, why, and the dome closed on the page.
-    await night(page, '[data-state="closed"][data-cause="weather"]', 'closed for weather', 60_000);
+    await night(page, '[data-state="closed"][data-cause="weather"]', 'closed for weather', 120_000);
     assert.equal(await page.locator(tid('night-state')).textContent(), 'closed for weather');
     assert.match((await page.locator(tid('night-why')).textContent()) ?? '', /^wind \d+\.\d m\/s > 15/);
     await page.locator(`${tid('now-dome')} [data-state="closed"]`).waitFor({ timeout: 20_000 });
     await screenshot(page, 'night-5-bad-weather');
     assert.deepEqual(dashboard.errors, [], 'the page threw');
-    await dashboard.context.close();
-    dashboard = undefined;
     assert.equal(links().length, 1, 'the link is logged once a start');
-    await host.stop();
-  });
+  }
 
   it('the next morning: closed for dawn, the dome closed after sunrise, the night’s history kept', async () => {
     const before = links().length;

@@ -43,7 +43,7 @@ const ACTION_TIMEOUT_MS = 10_000;
 /** Messages asked of each agent for the log and the `sent` counts. */
 const LOG_PER_AGENT = 200;
 /** Observations asked of the observation manager for the night's history (more than a night holds). */
-const HISTORY_LIMIT = 500;
+const HISTORY_LIMIT = 200;
 
 /** How many messages each agent sent, in these logs. */
 function sentBy(log: readonly MessageView[]): Map<string, number> {

@@ -7,6 +7,7 @@ import { defineApp } from '../host/app.js';
 import { ObservatoryAgent } from '../observatory/agents/observatory-agent.js';
 import type { ObservatoryContext } from '../observatory/observatory-context.js';
 import { createDashboardServer } from './dashboard-server.js';
+import { firstRunToken } from './first-run-token.js';
 import { isLoopbackHost } from './loopback.js';
 import { ObservatorySource } from './observatory-source.js';
 import { PUBLIC_DIR } from './static-files.js';
@@ -39,10 +40,15 @@ export class DashboardAgent extends ObservatoryAgent {
   protected override async work(): Promise<void> {
     const { host, port, token, allowed_origins } = this.ctx.settings.dashboard;
     const loopback = isLoopbackHost(host);
+    const configured = token || process.env[DASHBOARD_TOKEN_ENV] || undefined;
+    // None configured: one made at the first start and kept in this agent's data folder.
+    const made = configured === undefined ? firstRunToken(this.dataDir) : undefined;
+    if (made?.error !== undefined)
+      this.log.warn(`dashboard token: cannot keep it (${made.error}): it lasts this run only`);
     const source = new ObservatorySource(this.ctx);
     this.#source = source;
     this.#server = createDashboardServer(source, {
-      token: token || process.env[DASHBOARD_TOKEN_ENV] || undefined,
+      token: configured ?? made?.token,
       loopback,
       allowedOrigins: allowed_origins,
       publicDir: PUBLIC_DIR,
@@ -51,10 +57,16 @@ export class DashboardAgent extends ObservatoryAgent {
     await this.#server.listen({ host, port });
     this.#httpPort = (this.#server.server.address() as AddressInfo).port;
     const shown = host.includes(':') ? `[${host}]` : host;
-    this.log.info(
-      `dashboard on http://${shown}:${this.#httpPort}/` +
-        (loopback ? '' : ' (not loopback: reading needs the token too)'),
-    );
+    const url = `http://${shown}:${this.#httpPort}/`;
+    const reading = loopback ? '' : ' (not loopback: reading needs the token too)';
+    // The made token is in the link, once per start (as Jupyter prints its own): the page logs in
+    // with it. A configured token is the operator's: never printed.
+    if (made === undefined) this.log.info(`dashboard on ${url}${reading}`);
+    else
+      this.log.info(
+        `dashboard: ${url}?token=${made.token}${reading} (no [dashboard] token configured: ` +
+          `${made.created ? 'made one' : 'the one made at the first start'}${made.file === undefined ? '' : `, kept in ${made.file}`})`,
+      );
   }
 
   protected override async shutdown(): Promise<void> {

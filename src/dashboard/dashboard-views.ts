@@ -50,7 +50,7 @@ export interface MessageView {
   readonly message: string;
 }
 
-/** The night the plan covers: sunset, twilights, sunrise; null for what does not happen (polar nights). */
+/** The night on screen (local noon to local noon): sunset, twilights, sunrise; null for what does not happen (polar nights). */
 export interface NightView {
   readonly date: string;
   readonly sunset: number | null;
@@ -69,7 +69,10 @@ export interface NightView {
 export interface PlanView {
   readonly version: number;
   readonly night: NightView;
+  /** What is still to come (the scheduler's). */
   readonly blocks: readonly PlannedBlock[];
+  /** The night's observations so far, oldest first (the observation manager's): its history. */
+  readonly observed: readonly ObservationRecord[];
 }
 
 /** Each planned target's altitude over the night (`GET /api/plan/altitudes`). */

@@ -1,6 +1,6 @@
 import { type AgentConfig, loadAgentConfig } from '../config/agent-config.js';
 import { closeDomeSeconds } from '../observatory/agents/overheads-of.js';
-import { currentNight } from '../observatory/agents/planning-window.js';
+import { type Night, nightOf } from '../observatory/astro/night.js';
 import { AGENTS } from '../observatory/contracts/agents.js';
 import { fetchImage } from '../observatory/images/image-fetch.js';
 import { Msg } from '../observatory/messages.js';
@@ -24,7 +24,16 @@ import type {
 } from './dashboard-views.js';
 import { HttpError } from './http-errors.js';
 import { nightAltitudes, nightView } from './night-views.js';
-import { ask, readAlertSources, readAlerts, readImages, readNow, type Up, why } from './owner-reads.js';
+import {
+  ask,
+  readAlertSources,
+  readAlerts,
+  readImages,
+  readNow,
+  readObserved,
+  type Up,
+  why,
+} from './owner-reads.js';
 import { PreviewCache } from './preview-png.js';
 
 /** How many alerts and images the state (and each event) carries. */
@@ -33,6 +42,8 @@ export const STATE_LIMITS = { alerts: 20, images: 12 } as const;
 const ACTION_TIMEOUT_MS = 10_000;
 /** Messages asked of each agent for the log and the `sent` counts. */
 const LOG_PER_AGENT = 200;
+/** Observations asked of the observation manager for the night's history (more than a night holds). */
+const HISTORY_LIMIT = 200;
 
 /** How many messages each agent sent, in these logs. */
 function sentBy(log: readonly MessageView[]): Map<string, number> {
@@ -54,6 +65,7 @@ function sentBy(log: readonly MessageView[]): Map<string, number> {
 export class ObservatorySource implements DashboardSource {
   readonly #previews = new PreviewCache(64);
   #altitudes: { key: string; view: AltitudesView } | undefined;
+  #night: Night | undefined;
 
   constructor(private readonly ctx: ObservatoryContext) {}
 
@@ -134,17 +146,28 @@ export class ObservatorySource implements DashboardSource {
     }
   }
 
+  /**
+   * The night on screen: local noon to local noon, so that in the morning the page still shows
+   * the night just over (its history), and from noon the coming one. Computed once a night.
+   */
+  #shownNight(now: number): Night {
+    const night = this.#night;
+    if (night !== undefined && now >= night.noon && now < night.nextNoon) return night;
+    this.#night = nightOf(this.ctx.site, now);
+    return this.#night;
+  }
+
   async plan(given?: Up): Promise<PlanView> {
     const up = given ?? (await this.#answering());
-    const plan = await this.#plan(up);
-    const night = currentNight(this.ctx.site, this.ctx.clock.now());
-    return { version: plan.version, night: nightView(night), blocks: plan.blocks };
+    const night = this.#shownNight(this.ctx.clock.now());
+    const [plan, observed] = await Promise.all([this.#plan(up), readObserved(up, night, HISTORY_LIMIT)]);
+    return { version: plan.version, night: nightView(night), blocks: plan.blocks, observed };
   }
 
   async altitudes(): Promise<AltitudesView> {
     const { site, clock } = this.ctx;
     const plan = await this.#plan(await this.#answering());
-    const night = currentNight(site, clock.now());
+    const night = this.#shownNight(clock.now());
     const key = `${plan.version}|${night.date}`;
     if (this.#altitudes?.key !== key)
       this.#altitudes = { key, view: nightAltitudes(site, night, plan.blocks) };

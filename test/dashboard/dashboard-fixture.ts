@@ -49,7 +49,7 @@ type LogEntry = ReplyOut<typeof Msg.MESSAGES>['messages'][number];
 export interface NightData {
   readonly plan: Plan;
   readonly requests: readonly RequestRecord[];
-  /** Newest first: the running one, then one done. */
+  /** Newest first: the running one, one done, one failed. */
   readonly observations: readonly ObservationRecord[];
   /** Newest first; their files are in the observation manager's data folder. */
   readonly images: readonly ImageRecord[];
@@ -165,6 +165,16 @@ export function nightData(omDataDir: string): NightData {
       endedAt: T - 20 * MIN,
       state: 'done',
     },
+    {
+      id: 5,
+      requestId: 'm33',
+      blockId: 'm33',
+      targetName: 'M33',
+      startedAt: T - 62 * MIN,
+      endedAt: T - 55 * MIN,
+      state: 'failed',
+      reason: 'camera: readout timed out',
+    },
   ];
   const folder = join(omDataDir, 'images', '2026-11-29');
   mkdirSync(folder, { recursive: true });
@@ -271,6 +281,8 @@ export function nightData(omDataDir: string): NightData {
   const execution: ExecutionState = {
     state: 'observing',
     why: 'observing M45',
+    since: T - 9 * MIN,
+    cause: null,
     paused: null,
     running: { blockId: 'm45', requestId: 'm45', targetName: 'M45', observationId: 7 },
     safe: true,
@@ -397,7 +409,8 @@ export function ownerScripts(agent: string, data: NightData): Record<string, str
     case 'majordome': {
       // The Pause is kept until Resume, as the majordome keeps it.
       const execution = `return state.paused === undefined ? ${json(data.execution)} : { ...${json(data.execution)},
-        state: 'paused', why: 'paused since ' + new Date(state.paused.since).toISOString(), paused: state.paused };`;
+        state: 'paused', since: state.paused.since, paused: state.paused,
+        why: 'paused by the operator at ' + new Date(state.paused.since).toISOString().slice(11, 19) + ' UTC (' + state.paused.reason + ')' };`;
       return {
         Messages: log,
         Execution: execution,

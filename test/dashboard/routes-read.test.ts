@@ -134,9 +134,12 @@ describe('the dashboard read endpoints, every owner up', () => {
   });
 
   it('GET /api/plan: the scheduler’s version and blocks, and the night', async () => {
-    const plan = await get<{ version: number; night: Record<string, unknown>; blocks: unknown[] }>(
-      '/api/plan',
-    );
+    const plan = await get<{
+      version: number;
+      night: Record<string, unknown>;
+      blocks: unknown[];
+      observed: unknown[];
+    }>('/api/plan');
     assert.equal(plan.version, world.data.plan.version);
     assert.deepEqual(plan.blocks, world.data.plan.blocks);
     const night = nightOf(world.obs.ctx.site, '2026-11-29');
@@ -152,6 +155,8 @@ describe('the dashboard read endpoints, every owner up', () => {
       sunrise: night.sunrise,
       dark: night.dark,
     });
+    // The night's history, oldest first, from the observation manager (the plan holds what is to come).
+    assert.deepEqual(plan.observed, [...world.data.observations].reverse());
   });
 
   it('GET /api/plan/altitudes: each planned target every 10 minutes from sunset to sunrise', async () => {

@@ -1,6 +1,7 @@
 // Operator actions: login/logout, inject an alert, send a message, close the dome, pause/resume.
 // Every action ends in the status line: the server's answer, or its `{ error }` with the status.
 import { byTestId, el, fill } from './dom.js';
+import { sentence } from './sentences.js';
 
 /**
  * Calls the API and returns the parsed JSON answer (undefined for 204); throws an Error whose
@@ -34,11 +35,14 @@ export async function api(path, init = {}) {
  * @param {'ok' | 'error' | 'pending'} kind
  * @param {string} text
  */
-function status(action, kind, text) {
+function status(action, kind, text, answer) {
   const line = byTestId('action-status');
   line.className = `status status-${kind}`;
   line.dataset.kind = kind;
   line.dataset.action = action;
+  // The reply itself, for whoever wants the details (and the tests): the line says it in words.
+  if (answer === undefined) delete line.dataset.answer;
+  else line.dataset.answer = JSON.stringify(answer);
   fill(line, el('strong', {}, `${action}: `), text);
 }
 
@@ -51,11 +55,7 @@ async function perform(action, run) {
   status(action, 'pending', '…');
   try {
     const answer = await run();
-    status(
-      action,
-      'ok',
-      answer === undefined ? 'done' : typeof answer === 'string' ? answer : JSON.stringify(answer),
-    );
+    status(action, 'ok', sentence(action, answer), answer);
   } catch (err) {
     if (err.status === 401) setSession(false);
     status(action, 'error', err.message);
@@ -74,18 +74,43 @@ function setSession(loggedIn) {
 const postJson = (path, body) =>
   api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
+/** @param {string} token logs in with it (the session cookie comes back) */
+function logIn(token) {
+  return perform('login', async () => {
+    await postJson('/api/login', { token });
+    setSession(true);
+    return 'logged in';
+  });
+}
+
+/**
+ * The link the dashboard logs at its start (`/?token=…`, as Jupyter's): logs in with it, and
+ * takes it out of the address bar (and so out of the history and of screenshots) first.
+ */
+function logInFromAddress() {
+  const params = new URLSearchParams(window.location.search);
+  const token = params.get('token');
+  if (token === null) return;
+  params.delete('token');
+  const rest = params.toString();
+  window.history.replaceState(
+    null,
+    '',
+    `${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`,
+  );
+  if (token !== '') logIn(token);
+}
+
 /** Wires the forms and buttons of the Operator actions section. */
 export function setUpActions() {
   setSession(false);
+  logInFromAddress();
   byTestId('login-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const token = /** @type {HTMLInputElement} */ (byTestId('login-token'));
-    perform('login', async () => {
-      await postJson('/api/login', { token: token.value });
-      token.value = '';
-      setSession(true);
-      return 'logged in';
-    });
+    const value = token.value;
+    token.value = '';
+    logIn(value);
   });
   byTestId('logout-button').addEventListener('click', () =>
     perform('logout', async () => {

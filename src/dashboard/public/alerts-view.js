@@ -1,5 +1,5 @@
 // Renders the Alerts section: the sources notices come from, then each notice and its decision.
-import { el, fill, num, utc } from './dom.js';
+import { el, fill, num, when } from './dom.js';
 
 /**
  * Where a notice says its source is: a circle, or a sky map's 90 % area.
@@ -28,7 +28,7 @@ export function renderAlerts(alerts) {
       el(
         'tr',
         { 'data-testid': 'alert-row', 'data-ivorn': a.ivorn, 'data-outcome': a.outcome },
-        el('td', { class: 'time' }, utc(a.receivedAt)),
+        el('td', { class: 'time' }, when(a.receivedAt)),
         el('td', { class: 'ivorn' }, a.ivorn),
         el(
           'td',

@@ -3,9 +3,11 @@
 import { api, setUpActions } from './actions.js';
 import { renderAlertSources, renderAlerts } from './alerts-view.js';
 import { renderAltitudes, resizeAltitudes } from './charts.js';
-import { byTestId, el, fill, utc } from './dom.js';
-import { renderAgents, renderImages, renderMessages, renderNight, renderNow, renderTasks } from './render.js';
-import { renderTimeline } from './timeline.js';
+import { byTestId, dated, el, fill, setNight } from './dom.js';
+import { renderImages, setUpViewer } from './images-view.js';
+import { renderNight } from './night-view.js';
+import { renderAgents, renderMessages, renderNow, renderTasks } from './render.js';
+import { hideClippedLabels, renderTimeline } from './timeline.js';
 
 /** The plan version the altitude chart shows (refetched when the plan changes). */
 let chartedPlan = -1;
@@ -20,16 +22,18 @@ let knownAgents = '';
  */
 function renderState(state) {
   const clock = state.clock ?? {};
+  // Every time on the page is written for this night (dom.js `when`).
+  setNight(state.plan?.night, state.time);
   fill(
     'sim-time',
-    `${utc(state.time)} UTC`,
+    dated(state.time),
     clock.simulated ? el('span', { class: 'muted' }, ` (simulated, ×${clock.speed})`) : '',
   );
   const agents = state.agents ?? [];
   renderAgents(agents);
   updateAgentChoices(agents.map((a) => a.name));
   renderTasks(state.tasks);
-  renderTimeline(state.plan, state.time);
+  renderTimeline(state.plan, state.alerts ?? [], state.time);
   renderNight(state.now);
   renderNow(state.now, state.time);
   renderAlertSources(state.alertSources ?? []);
@@ -120,5 +124,9 @@ function follow() {
 
 setUpActions();
 byTestId('messages-filter').addEventListener('change', () => refreshMessages());
-window.addEventListener('resize', () => resizeAltitudes(byTestId('altitude-chart')));
+window.addEventListener('resize', () => {
+  resizeAltitudes(byTestId('altitude-chart'));
+  hideClippedLabels();
+});
+setUpViewer();
 follow();

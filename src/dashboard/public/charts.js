@@ -1,5 +1,6 @@
 // The altitude of tonight's planned targets as a uPlot chart (uPlot is loaded as a global by
 // /vendor/uplot.iife.min.js before this module).
+import { hourMinute } from './dom.js';
 
 /** Distinct colours for the targets, in order. */
 const COLOURS = [
@@ -50,7 +51,7 @@ export function renderAltitudes(data, target) {
   const series = [
     {
       label: 'time (UTC)',
-      value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toISOString().slice(11, 16)),
+      value: (_u, v) => (v === null ? '—' : hourMinute(v * 1000)),
     },
     ...data.series.map((s, i) => ({
       label: s.target,
@@ -69,7 +70,7 @@ export function renderAltitudes(data, target) {
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: { x: { time: true }, y: { range: [0, 90] } },
       axes: [
-        { values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(11, 16)) },
+        { values: (_u, ticks) => ticks.map((t) => hourMinute(t * 1000)) },
         { label: 'altitude (°)', values: (_u, ticks) => ticks.map((t) => `${t}°`) },
       ],
       series,

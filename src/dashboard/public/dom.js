@@ -43,14 +43,58 @@ export function byTestId(id) {
   return /** @type {HTMLElement} */ (node);
 }
 
+/** The night on screen, [from, to) (ms): times inside it are written without their date. */
+let night = { from: Number.NaN, to: Number.NaN };
+
 /**
- * A time as pyros shows it everywhere: UTC, HH:MM:SS; a dash when absent.
+ * Sets the night that times are written for: from six hours before its sunset to six hours after
+ * its sunrise (a night without either: half a day around `now`).
+ * @param {{sunset?: number | null, sunrise?: number | null} | null | undefined} view the plan's night
+ * @param {number} now the observatory's time
+ */
+export function setNight(view, now) {
+  const sixHours = 6 * 3_600_000;
+  const sunset = view?.sunset;
+  const sunrise = view?.sunrise;
+  night =
+    typeof sunset === 'number' && typeof sunrise === 'number'
+      ? { from: sunset - sixHours, to: sunrise + sixHours }
+      : { from: now - 2 * sixHours, to: now + 2 * sixHours };
+}
+
+/**
+ * A time as pyros shows it everywhere on the page: UTC, `21:14:05 UTC` within the night on screen
+ * (setNight), `2026-12-02 21:14 UTC` outside it; a dash when absent. Every view writes its times
+ * with it (the majordome's reasons use the same format: src/observatory/clock/utc-text.ts).
  * @param {number | null | undefined} ms since the epoch
  * @returns {string}
  */
-export function utc(ms) {
+export function when(ms) {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  return new Date(ms).toISOString().slice(11, 19);
+  const iso = new Date(ms).toISOString();
+  const inNight = !(ms < night.from || ms >= night.to);
+  return inNight ? `${iso.slice(11, 19)} UTC` : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/**
+ * A time with its date always, `2026-12-02 21:14:05 UTC` (the page's clock).
+ * @param {number | null | undefined} ms
+ * @returns {string}
+ */
+export function dated(ms) {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
+/**
+ * Hours and minutes only, `21:14`, for the hour ticks of the timeline and the chart (their axis
+ * says UTC once).
+ * @param {number} ms
+ * @returns {string}
+ */
+export function hourMinute(ms) {
+  return new Date(ms).toISOString().slice(11, 16);
 }
 
 /**

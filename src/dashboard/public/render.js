@@ -1,5 +1,6 @@
 // Renders the tables of the page from the state the server sends (GET /api/state, docs/dashboard.md).
-import { brief, byTestId, duration, el, fill, num, utc } from './dom.js';
+import { brief, duration, el, fill, num, when } from './dom.js';
+import { nightLabel } from './night-view.js';
 
 /**
  * A table's only row when there is nothing to list.
@@ -66,18 +67,20 @@ export function renderTasks(tasks) {
 }
 
 /**
- * The message log: newest first.
+ * The message log: newest first (by the observatory time each agent received it), with dates
+ * where they are not tonight's.
  * @param {Array<{time: number, from: string, to: string, message: string}>} messages
  */
 export function renderMessages(messages) {
   if (messages.length === 0) return fill('messages-body', emptyRow(4, 'no messages yet'));
+  const ordered = messages.map((m, i) => ({ m, i })).sort((a, b) => b.m.time - a.m.time || a.i - b.i);
   fill(
     'messages-body',
-    ...messages.map((m) =>
+    ...ordered.map(({ m }) =>
       el(
         'tr',
-        { 'data-testid': 'message-row' },
-        el('td', { class: 'time' }, utc(m.time)),
+        { 'data-testid': 'message-row', 'data-time': m.time },
+        el('td', { class: 'time' }, when(m.time)),
         el('td', {}, m.from),
         el('td', {}, m.to),
         el('td', {}, m.message),
@@ -102,46 +105,6 @@ const WEATHER = [
  */
 function errorOf(error, agent) {
   return (error ?? '').split('; ').find((e) => e.startsWith(`${agent}: `));
-}
-
-/**
- * The night at the top of the page, as the majordome runs it: its state and why (day, closed and
- * the reason, paused since …, idle with the next block, observing).
- * @param {{execution?: {state: string, why: string, paused?: {since: number, reason: string} | null} | null, error?: string} | null | undefined} now
- */
-export function renderNight(now) {
-  const execution = now?.execution;
-  const state = execution?.state ?? 'unknown';
-  const badge = byTestId('night-state');
-  badge.className = `state night-${state}`;
-  badge.dataset.state = state;
-  badge.textContent = state;
-  if (execution === null || execution === undefined) {
-    fill(
-      'night-why',
-      el(
-        'span',
-        { class: 'error-text' },
-        errorOf(now?.error, 'majordome') ?? 'the majordome does not answer',
-      ),
-    );
-    return;
-  }
-  const paused = execution.paused;
-  fill(
-    'night-why',
-    execution.why,
-    // The operator's reason, and a Pause that outlasts a closing (the weather closed while paused).
-    paused
-      ? el(
-          'span',
-          { class: 'muted' },
-          state === 'paused'
-            ? ` (${paused.reason})`
-            : ` (paused since ${utc(paused.since)}: ${paused.reason})`,
-        )
-      : '',
-  );
 }
 
 /**
@@ -170,18 +133,24 @@ function safeBadge(safe, unknown) {
  */
 export function renderNow(now, time) {
   const obs = now?.observation;
-  fill(
-    'now-observation',
-    obs === null || obs === undefined
-      ? el('span', { class: 'muted' }, 'none')
-      : `${obs.targetName ?? obs.requestId ?? brief(obs)} (${obs.state ?? '?'}, since ${utc(obs.startedAt)})`,
-  );
-  const pointing = now?.telescope?.pointing;
+  const execution = now?.execution;
+  const status = now?.telescope?.status;
   const omError = errorOf(now?.error, 'observation_manager');
+  fill('now-observation', observationLine(obs, execution));
+  const pointing = now?.telescope?.pointing;
   fill(
     'now-telescope',
-    brief(now?.telescope?.status),
+    el(
+      'span',
+      { 'data-testid': 'telescope-status', 'data-status': String(status ?? 'unknown') },
+      brief(status),
+    ),
     pointing ? ` at RA ${num(pointing.raDeg, 3)}° Dec ${num(pointing.decDeg, 3)}°` : '',
+    // Between blocks the telescope keeps tracking its last target (no observation runs): say so.
+    status === 'tracking' && (obs === null || obs === undefined)
+      ? el('span', { class: 'muted' }, ', holding its last target between blocks (no exposure)')
+      : '',
+    status === 'slewing' && obs ? el('span', { class: 'muted' }, ` to ${obs.targetName}`) : '',
     // The devices are unknown when the observation manager does not answer: say why.
     omError ? el('span', { class: 'error-text' }, ` (${omError})`) : '',
   );
@@ -204,10 +173,10 @@ export function renderNow(now, time) {
       ? el(
           'span',
           { class: validUntil < time ? 'error-text' : 'muted' },
-          validUntil < time ? ` (expired at ${utc(validUntil)})` : ` (valid until ${utc(validUntil)})`,
+          validUntil < time ? ` (expired at ${when(validUntil)})` : ` (valid until ${when(validUntil)})`,
         )
       : '',
-    reading ? el('span', { class: 'muted' }, `, reading at ${utc(reading.time)}`) : '',
+    reading ? el('span', { class: 'muted' }, `, reading at ${when(reading.time)}`) : '',
     monitoringError ? el('span', { class: 'error-text' }, ` ${monitoringError}`) : '',
   );
   fill(
@@ -234,59 +203,26 @@ export function renderNow(now, time) {
 }
 
 /**
- * The Images section. Cards are kept by id, so that a preview is fetched once, not every second.
- * @param {Array<Record<string, any>>} images newest first
+ * What is observed now, coherent with the night's state: the running observation; the block
+ * being started; or none, and why (the majordome's word).
+ * @param {Record<string, any> | null | undefined} obs the running observation
+ * @param {Record<string, any> | null | undefined} execution the majordome's state
  */
-export function renderImages(images) {
-  const grid = byTestId('images');
-  if (images.length === 0) return grid.replaceChildren(el('p', { class: 'muted' }, 'no image yet'));
-  /** @type {Map<string, Element>} */
-  const existing = new Map([...grid.children].map((c) => [c.getAttribute('data-id') ?? '', c]));
-  const cards = images.map((image) => {
-    const card = existing.get(String(image.id)) ?? imageCard(image);
-    // The analysis arrives after the image: refresh its line in place.
-    const analysis = card.querySelector('[data-testid="image-analysis"]');
-    if (analysis !== null) analysis.textContent = analysisLine(image);
-    return card;
-  });
-  grid.replaceChildren(...cards);
-}
-
-/** @param {Record<string, any>} image */
-function imageCard(image) {
-  return el(
-    'figure',
-    { class: 'image-card', 'data-testid': 'image-card', 'data-id': image.id },
-    el('img', {
-      src: image.preview,
-      alt: `image ${image.id}: ${image.object}`,
-      'data-testid': 'image-preview',
-    }),
-    el(
-      'figcaption',
-      {},
-      el('strong', {}, image.object),
-      ` ${image.filter} ${num(image.exposureS, 0)} s at ${utc(image.dateObs)}`,
-      el('br'),
-      el('span', { class: 'muted', 'data-testid': 'image-analysis' }, analysisLine(image)),
-    ),
-  );
-}
-
-/**
- * The analyzer's word on an image: its result, or pending, failed, or unknown (no answer).
- * @param {{analysis?: Record<string, any> | null, analysisState?: string | null}} image
- */
-function analysisLine(image) {
-  const a = image.analysis;
-  if (a === null || a === undefined) {
-    const state = image.analysisState;
-    return state === 'failed'
-      ? 'analysis failed'
-      : state === 'pending'
-        ? 'analysis pending'
-        : 'no analysis known';
+function observationLine(obs, execution) {
+  if (obs !== null && obs !== undefined) {
+    return el(
+      'span',
+      { 'data-testid': 'observation-running', 'data-target': obs.targetName },
+      el('strong', {}, obs.targetName),
+      ` observation ${obs.id}, running since ${when(obs.startedAt)}`,
+    );
   }
-  const count = a.sourceCount ?? a.count ?? (Array.isArray(a.sources) ? a.sources.length : undefined);
-  return `background ${num(a.background, 1)}, noise ${num(a.noise, 2)}, ${count ?? '?'} sources`;
+  const running = execution?.running;
+  if (running && (execution.state === 'opening' || execution.state === 'observing'))
+    return `starting ${running.targetName}: the dome opens, the telescope slews`;
+  return el(
+    'span',
+    { class: 'muted', 'data-testid': 'observation-none' },
+    execution ? `none (${nightLabel(execution, null)}: ${execution.why})` : 'none',
+  );
 }

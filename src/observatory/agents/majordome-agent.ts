@@ -13,9 +13,11 @@ import { slewMs } from '../scheduler/overheads.js';
 import type { Plan, PlannedBlock } from '../scheduler/request.js';
 import { DomeCloser } from './dome-closer.js';
 import { nextStep, type Step } from './next-step.js';
+import { closedFor, NightStateKeeper } from './night-state.js';
 import { ObservatoryAgent } from './observatory-agent.js';
 import { observationManagerTimeoutMs, overheadsOf } from './overheads-of.js';
 import { currentNight } from './planning-window.js';
+import { releaseHolds } from './request-holds.js';
 
 /** What `Execution` (and Pause, Resume) answer. */
 export type ExecutionState = z.output<typeof ExecutionStateSchema>;
@@ -67,11 +69,12 @@ export class MajordomeAgent extends ObservatoryAgent {
   #lastEndAt = 0;
   #timer: TimerHandle | undefined;
   #retry: TimerHandle | undefined;
-  #state: Pick<ExecutionState, 'state' | 'why' | 'next'> = { state: 'closed', why: 'starting', next: null };
+  readonly #night: NightStateKeeper;
   readonly #safety: SafetyWatch;
 
   constructor(ctx?: ObservatoryContext) {
     super(Agent.MAJORDOME, undefined, ctx);
+    this.#night = new NightStateKeeper(this.log, this.ctx.clock.now());
     const saved = this.store.get(PAUSED_KEY);
     this.#paused = saved === undefined ? undefined : (JSON.parse(saved) as { since: number; reason: string });
     this.#safety = this.watchWeather(() => this.schedule());
@@ -133,7 +136,7 @@ export class MajordomeAgent extends ObservatoryAgent {
     const safety = this.#safety.assess(this.ctx.clock.now());
     const r = this.#running;
     return {
-      ...this.#state,
+      ...this.#night.status,
       paused: this.#paused ?? null,
       running:
         r === undefined
@@ -160,18 +163,7 @@ export class MajordomeAgent extends ObservatoryAgent {
       await this.#unsafe(safety, now);
       return;
     }
-    for (const [request, until] of this.#holdUntil) {
-      if (until > now) continue;
-      this.#holdUntil.delete(request);
-      // Held past its planned block: the plan has no place for it any more, so ask for one (the
-      // scheduler would otherwise replan only at its next period, and an alert would wait).
-      if (!this.#plan.blocks.some((b) => b.requestId === request && b.end > now)) {
-        this.log.info(`${request}: its hold after a failure is over: asking the scheduler to plan it again`);
-        Sender.request(AGENTS.scheduler, Msg.REPLAN, {}, { timeout: OM_TIMEOUT_MS }).catch((err: Error) =>
-          this.log.warn(`replan for ${request}: ${err.message}`),
-        );
-      }
-    }
+    releaseHolds(this.#holdUntil, this.#plan, now, this.log, OM_TIMEOUT_MS);
     const blocks = this.#plan.blocks.filter(
       (b) =>
         b.end > now &&
@@ -210,7 +202,7 @@ export class MajordomeAgent extends ObservatoryAgent {
         step.next === undefined
           ? null
           : { blockId: step.next.block.id, targetName: step.next.block.targetName, at: step.next.at };
-      this.#say(state, step.why, next);
+      this.#night.say(now, state, step.why, next);
     }
     // Whatever was done: decide again at the next block, a hold's end, the end of a stale plan's
     // grace, and at dawn (the safety rule then closes).
@@ -234,14 +226,9 @@ export class MajordomeAgent extends ObservatoryAgent {
       const dark = night.dark?.start;
       if (dark !== undefined && dark > now) this.#timer = this.at(dark, () => this.schedule());
     }
-    this.#say(safety.cause === 'daylight' ? 'day' : 'closed', safety.reason, null);
-  }
-
-  /** One log line whenever the night's state or its reason changes. */
-  #say(state: ExecutionState['state'], why: string, next: ExecutionState['next']): void {
-    const changed = state !== this.#state.state || why !== this.#state.why;
-    this.#state = { state, why, next };
-    if (changed) this.log.info(`${state}: ${why}`);
+    const closed = closedFor(this.ctx.site, now, safety);
+    const state = safety.cause === 'daylight' ? 'day' : 'closed';
+    this.#night.say(now, state, closed.why, null, closed.cause, closed.began);
   }
 
   /** When a block must be started: its start less the slew from the previous block's target. */
@@ -260,6 +247,8 @@ export class MajordomeAgent extends ObservatoryAgent {
     this.#running = running;
     this.#started.add(block.id);
     this.#dome.opening();
+    const opening = `starting ${block.targetName}: the dome opens, the telescope slews`;
+    this.#night.say(this.ctx.clock.now(), 'opening', opening, null);
     try {
       const reply = await Sender.request(
         AGENTS.observationManager,
@@ -269,9 +258,11 @@ export class MajordomeAgent extends ObservatoryAgent {
       );
       running.observationId = reply.observationId;
       this.log.info(`started ${block.targetName} (block ${block.id}, observation ${reply.observationId})`);
-      this.#say('observing', `observing ${block.targetName}`, null);
+      this.#night.say(this.ctx.clock.now(), 'observing', `observing ${block.targetName}`, null);
     } catch (err) {
-      this.log.warn(`could not start ${block.targetName}: ${(err as Error).message}; trying again later`);
+      const message = `could not start ${block.targetName}: ${(err as Error).message}; trying again later`;
+      this.log.warn(message);
+      this.#night.say(this.ctx.clock.now(), 'idle', message, null);
       if (this.#running === running) this.#running = undefined;
       this.#started.delete(block.id);
       this.#holdUntil.set(block.requestId, this.ctx.clock.now() + RETRY_MS);

@@ -1,3 +1,4 @@
+import { utcText } from '../clock/utc-text.js';
 import type { PlannedBlock } from '../scheduler/request.js';
 
 /** What the majordome knows when it decides (everything in observatory ms). */
@@ -10,7 +11,7 @@ export interface StepInput {
   /** The block being observed, if any. */
   readonly running: PlannedBlock | undefined;
   /** The operator's Pause, if any. */
-  readonly paused: { readonly since: number } | undefined;
+  readonly paused: { readonly since: number; readonly reason?: string } | undefined;
   /** Whether an alert's block may stop a running one (`[majordome] preempt`). */
   readonly preempt: boolean;
   /** Nothing to observe for longer than this: park and close (`[majordome] close_gap_s`). */
@@ -32,10 +33,6 @@ export type Step =
       readonly why: string;
     };
 
-function iso(t: number): string {
-  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * The majordome's decision, apart from messages and timers (the safety rule is applied before:
  * this is only asked when it is safe). Preempts a running block for an alert block that outranks
@@ -44,6 +41,7 @@ function iso(t: number): string {
  */
 export function nextStep(input: StepInput): Step {
   const { now, blocks, due, running } = input;
+  const iso = (t: number) => utcText(t, now);
   const dueNow = blocks.filter((_, i) => (due[i] as number) <= now);
   if (running !== undefined) {
     const outranking = input.paused
@@ -63,12 +61,14 @@ export function nextStep(input: StepInput): Step {
   }
   if (input.paused !== undefined) {
     const closeAt = input.paused.since + input.gapMs;
+    const reason = input.paused.reason;
+    const by = reason === undefined || reason === 'operator' ? '' : ` (${reason})`;
     return {
       kind: 'wait',
       until: closeAt > now ? closeAt : undefined,
       next: undefined,
       close: closeAt <= now,
-      why: `paused since ${iso(input.paused.since)}${closeAt <= now ? '' : `; closing at ${iso(closeAt)} unless resumed`}`,
+      why: `paused by the operator at ${iso(input.paused.since)}${by}${closeAt <= now ? '' : `; closing at ${iso(closeAt)} unless resumed`}`,
     };
   }
   const first = dueNow[0];

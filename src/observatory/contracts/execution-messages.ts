@@ -6,9 +6,16 @@ import { Time, WeatherReadingSchema, WeatherVerdictSchema } from './schemas.js';
 /**
  * The night as the majordome runs it: `day` (the Sun is above the limit), `closed` (unsafe:
  * weather or silence), `paused` (the operator's word), `idle` (nothing to observe now),
- * `observing`.
+ * `opening` (a block is being started: the dome opens, the telescope slews), `observing`.
  */
-export const NightStateSchema = z.enum(['day', 'closed', 'paused', 'idle', 'observing']);
+export const NightStateSchema = z.enum(['day', 'closed', 'paused', 'idle', 'opening', 'observing']);
+
+/**
+ * Why the majordome is closed, in one word: `dusk` (day, the night to come) or `dawn` (day, the
+ * night over), `weather` (monitoring's verdict), `silence` (no valid verdict), `device` (a device
+ * does not answer).
+ */
+export const NightCauseSchema = z.enum(['dusk', 'dawn', 'weather', 'silence', 'device']);
 
 /** What the majordome is doing, and why. */
 export const ExecutionStateSchema = z
@@ -16,6 +23,10 @@ export const ExecutionStateSchema = z
     state: NightStateSchema,
     /** One line: why it is in that state (e.g. "wind 18.2 m/s > 15", "nothing planned until …"). */
     why: z.string(),
+    /** Since when the night has had this state (and cause). */
+    since: Time.optional(),
+    /** Why it is `day` or `closed`, in one word; null otherwise. */
+    cause: NightCauseSchema.nullable().optional(),
     paused: z.object({ since: Time, reason: z.string() }).nullable(),
     running: z
       .object({

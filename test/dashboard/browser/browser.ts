@@ -57,6 +57,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page
     .waitForFunction('Array.from(document.images).every((i) => i.complete)', undefined, { timeout: 2_000 })
     .catch(() => undefined);
+  // The night banner sticks to the top of the window: from the top, it is where it belongs.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

@@ -103,7 +103,7 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
       assert.deepEqual(rows.sort(), AGENTS.map((n) => `agent-row-${n}`).sort());
       assert.match(
         (await page.locator(tid('sim-time')).textContent()) ?? '',
-        /^20:0\d:\d\d UTC \(simulated, ×1\)$/,
+        /^2026-11-29 20:0\d:\d\d UTC \(simulated, ×1\)$/,
       );
     });
   });
@@ -112,7 +112,7 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
     await onPage(t, async (page) => {
       const night = page.locator(tid('night-state'));
       await page.locator(`${tid('night-state')}[data-state="observing"]`).waitFor({ timeout: 5_000 });
-      assert.equal(await page.locator(tid('night-why')).textContent(), 'observing M45');
+      assert.equal(await page.locator(tid('night-why')).textContent(), 'observing M45 (since 19:51:00 UTC)');
       await page.locator(`${tid('now-interlock')} [data-safe="true"]`).waitFor();
       assert.match(
         (await page.locator(tid('now-interlock')).textContent()) ?? '',
@@ -124,7 +124,7 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
       );
       assert.match(
         (await page.locator(tid('weather-verdict')).textContent()) ?? '',
-        /^safe within limits \(valid until 20:04:30\), reading at 19:59:30$/,
+        /^safe within limits \(valid until 20:04:30 UTC\), reading at 19:59:30 UTC$/,
       );
 
       // The wind rises: monitoring says unsafe, the majordome closes, the interlock agrees.
@@ -145,6 +145,7 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
           ...data.execution,
           state: 'closed',
           why: wind,
+          cause: 'weather',
           running: null,
           safe: false,
           safety: wind,
@@ -162,7 +163,8 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
       t.after(() => Promise.all(owners.map((owner) => world.rescript(owner))));
       await Promise.all(owners.map((owner) => world.rescript(owner, windy)));
       await page.locator(`${tid('night-state')}[data-state="closed"]`).waitFor({ timeout: 5_000 });
-      assert.equal(await page.locator(tid('night-why')).textContent(), wind);
+      assert.equal(await page.locator(tid('night-why')).textContent(), `${wind} (since 19:51:00 UTC)`);
+      assert.equal(await night.textContent(), 'closed for weather');
       await page.locator(`${tid('weather-verdict')} [data-safe="false"]`).waitFor({ timeout: 5_000 });
       assert.equal(await page.locator(tid('weather-reason')).textContent(), ` ${wind}`);
       await page.locator(`${tid('weather-wind')}[data-over="true"]`).waitFor({ timeout: 5_000 });
@@ -170,13 +172,13 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
       await page.locator(`${tid('now-dome')} [data-state="closed"]`).waitFor({ timeout: 5_000 });
 
       // Nothing to observe before the next block: idle, and when.
-      const idle = 'next: M42 at 2026-11-29T21:00:00.000Z (closed until then)';
+      const idle = 'next: M42 at 21:00:00 UTC (closed until then)';
       await world.rescript('majordome', {
         ...data,
         execution: { ...data.execution, state: 'idle', why: idle, running: null },
       });
       await page.locator(`${tid('night-state')}[data-state="idle"]`).waitFor({ timeout: 5_000 });
-      assert.equal(await page.locator(tid('night-why')).textContent(), idle);
+      assert.equal(await page.locator(tid('night-why')).textContent(), `${idle} (since 19:51:00 UTC)`);
 
       // The majordome fails to answer: the page says so rather than show an old state.
       await world.script('majordome', 'Execution', "throw new Error('busy replanning');");
@@ -271,19 +273,24 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
     await onPage(t, async (page) => {
       await logIn(page);
       await page.locator(tid('majordome-pause')).click();
-      await statusLine(page, 'ok', /pause majordome: .*"state":"paused"/);
+      await statusLine(
+        page,
+        'ok',
+        /^pause majordome: The majordome is paused: paused by the operator at 20:00:00 UTC \(paused from the dashboard\)\. Paused by the operator at 20:00:00 UTC \(paused from the dashboard\)\.$/,
+      );
       await page.locator(`${tid('night-state')}[data-state="paused"]`).waitFor({ timeout: 5_000 });
       assert.equal(
         await page.locator(tid('night-why')).textContent(),
-        'paused since 2026-11-29T20:00:00.000Z (paused from the dashboard)',
+        'paused by the operator at 20:00:00 UTC (paused from the dashboard) (since 20:00:00 UTC)',
       );
 
       await page
         .locator(tid('alert-file'))
         .setInputFiles({ name: 'grb.xml', mimeType: 'application/xml', buffer: SWIFT });
       await page.locator(tid('alert-inject')).click();
-      const reply = await statusLine(page, 'ok', /inject alert: .*"outcome":"accepted"/);
-      const { requestId, ivorn } = JSON.parse(reply.replace(/^inject alert: /, '')) as {
+      await statusLine(page, 'ok', /^inject alert: alert \S+: accepted \(.*\); it made request \S+\.$/);
+      const answer = await page.locator(tid('action-status')).getAttribute('data-answer');
+      const { requestId, ivorn } = JSON.parse(answer ?? '') as {
         requestId: string;
         ivorn: string;
       };
@@ -324,7 +331,7 @@ describe('the dashboard page in Chromium, the owners played by peers', { timeout
       await requestState.filter({ hasText: /^scheduled$/ }).waitFor({ timeout: 5_000 });
 
       await page.locator(tid('majordome-resume')).click();
-      await statusLine(page, 'ok', /resume majordome: .*"paused":null/);
+      await statusLine(page, 'ok', /^resume majordome: The majordome is observing: observing M45\.$/);
       await page.locator(`${tid('night-state')}[data-state="observing"]`).waitFor({ timeout: 5_000 });
 
       // Observed: the scheduler marks the request done.

@@ -227,7 +227,10 @@ describe('MajordomeAgent', () => {
     await finished(clock);
     const close = await om.waitFor('Close dome', closes + 1);
     assert.ok(clock.now() - (paused.paused?.since ?? 0) >= 300_000, 'closed once the pause had lasted 300 s');
-    assert.match((close.payload as { reason: string }).reason, /^paused since/);
+    assert.match(
+      (close.payload as { reason: string }).reason,
+      /^paused by the operator at \d\d:\d\d:\d\d UTC/,
+    );
     assert.equal(om.all('Start observation').length, 1, 'nothing started while paused');
   });
 
@@ -303,6 +306,10 @@ describe('MajordomeAgent', () => {
       state = (await Sender.request('majordome', Msg.EXECUTION, undefined)).state;
     }
     assert.equal(state, 'day');
+    const execution = await Sender.request('majordome', Msg.EXECUTION, undefined);
+    assert.equal(execution.cause, 'dawn');
+    assert.equal(execution.why, 'the night is over: the Sun is above the limit (-12°)');
+    assert.equal(execution.running, null);
   });
 
   it('preempts a routine block for an alert block that is due', async () => {

@@ -48,7 +48,8 @@ describe('the night fails safe', { timeout: 180_000 }, () => {
       30_000,
       'the state "day"',
     );
-    assert.match(state.why, /^daylight: the Sun at -?\d+\.\d° is above the limit \(-12°\)$/);
+    assert.equal(state.why, 'the night is over: the Sun is above the limit (-12°)');
+    assert.equal(state.cause, 'dawn');
     const devices = await parked(h, 'at dawn');
     assert.equal(devices.safety.safe, false);
     assert.match(devices.safety.reason, /^daylight/);

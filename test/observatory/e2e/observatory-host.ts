@@ -20,8 +20,11 @@ export const AGENTS = [
 
 /** What the host runs besides the six observatory agents. */
 export interface HostOptions {
-  /** Adds the `dashboard` agent, serving on 127.0.0.1 on a free port, actions behind `token`. */
-  readonly dashboard?: { readonly token: string };
+  /**
+   * Adds the `dashboard` agent, serving on 127.0.0.1 on a free port, actions behind `token` (none:
+   * the dashboard makes one at its first start).
+   */
+  readonly dashboard?: { readonly token?: string };
   /** Lines added to `[observatory]`, e.g. `weather = weather.json`. */
   readonly observatory?: string;
   /** The routine requests file (default: the shipped one). */
@@ -88,7 +91,8 @@ export class ObservatoryHost {
     const dashboard =
       options.dashboard === undefined
         ? ''
-        : `[dashboard]\nhost = 127.0.0.1\nport = ${httpPort}\ntoken = ${options.dashboard.token}\n`;
+        : `[dashboard]\nhost = 127.0.0.1\nport = ${httpPort}\n` +
+          (options.dashboard.token === undefined ? '' : `token = ${options.dashboard.token}\n`);
     writeFileSync(
       join(dir, 'observatory.ini'),
       `[observatory]\nsite_file = ${options.siteFile ?? join(SHIPPED, 'site.ini')}\ndata_dir = data\n` +

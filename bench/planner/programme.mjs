@@ -60,19 +60,31 @@ export function measure(site, requests, blocks, from, until) {
   let sumBest = 0;
   let nearLimit = 0;
   let violations = 0;
+  const reasons = [];
   let previousEnd = -Infinity;
   const sorted = [...blocks].sort((a, b) => a.start - b.start);
   for (const b of sorted) {
     const r = byId.get(b.requestId);
     if (!r) throw new Error(`block of unknown request ${b.requestId}`);
-    let broken = b.start < previousEnd - 1 || b.start < from || b.end > until;
-    for (let t = b.start; t <= b.end && !broken; t = Math.min(t + 60_000, t === b.end ? t + 1 : b.end)) {
-      if (!checkConstraints(r, site, t, sky.at(t)).ok) broken = true;
+    let broken =
+      b.start < previousEnd - 1
+        ? 'overlaps the block before'
+        : b.start < from || b.end > until
+          ? 'outside the dark span'
+          : undefined;
+    for (let t = b.start; !broken; t = Math.min(t + 60_000, b.end)) {
+      const verdict = checkConstraints(r, site, t, sky.at(t));
+      if (!verdict.ok) broken = verdict.reason;
       if (t === b.end) break;
     }
-    if (broken) violations++;
+    if (broken) {
+      violations++;
+      reasons.push(`${b.requestId}: ${broken}`);
+    }
     previousEnd = b.end;
-    const ms = b.end - b.start;
+    // What the request asked for: a planner that rounds blocks up to its time grid (astroplan)
+    // does not observe the extra.
+    const ms = Math.min(b.end - b.start, blockDurationMs(r, OVERHEADS));
     observed += ms;
     weighted += r.priority * ms;
     const alt = sky.at(b.start).horizontal(r.target).altDeg;
@@ -92,6 +104,7 @@ export function measure(site, requests, blocks, from, until) {
     meanBestAirmass: n ? sumBest / n : Number.NaN,
     nearLimit: n ? nearLimit / n : 0,
     violations,
+    reasons,
   };
 }
 

@@ -168,7 +168,8 @@ export function planNight(input: PlanInput): PlannedBlock[] {
   const bestOf = (r: ObservationRequest) => {
     let b = best.get(r);
     if (b === undefined) {
-      b = bestAltitude(r, site, sky, t, input.until);
+      // Up to the last start that still ends the block by `until`.
+      b = bestAltitude(r, site, sky, t, input.until - (durations.get(r) ?? 0));
       best.set(r, b);
     }
     return b;

@@ -9,7 +9,7 @@
 //   node bench/planner/run.mjs [--quick] [--update-readme] [--astroplan-nights=N]
 // --quick: one night, the first 30 requests, astroplan on a 5-minute grid (the CI smoke test).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machine, mdTable, updateReadme } from '../report.mjs';
 import { durationOf, measure, NIGHTS, nightAt, OVERHEADS, planOurs, programme } from './programme.mjs';
@@ -148,9 +148,8 @@ const block = [
   END,
 ].join('\n');
 process.stdout.write(`${block}\n`);
-mkdirSync(`${ROOT}bench/planner/results`, { recursive: true });
 writeFileSync(
-  `${ROOT}bench/planner/results/${QUICK ? 'quick' : 'full'}.json`,
+  `${ROOT}bench/planner/results-${QUICK ? 'quick' : 'full'}.json`,
   JSON.stringify({ ours, versus }, null, 2),
 );
 if (UPDATE) {

@@ -122,7 +122,7 @@ export class SchedulerAgent extends ObservatoryAgent {
       overheads: overheadsOf(settings),
       stepS: settings.scheduler.step_s,
       sky: this.#sky,
-      lastVisitEnd: this.#lastVisitEnds(open),
+      lastVisitEnd: this.#lastVisitEnds(open, now),
     });
     const planned = new Set(blocks.map((b) => b.requestId));
     const plan = this.store.transaction(() => {
@@ -161,7 +161,7 @@ export class SchedulerAgent extends ObservatoryAgent {
    * earlier night (a routine request's copies share the routine id before the `@`), so that a
    * cadence longer than a night carries over.
    */
-  #lastVisitEnds(open: readonly { id: string; cadenceS?: number }[]): Map<string, number> {
+  #lastVisitEnds(open: readonly { id: string; cadenceS?: number }[], now: number): Map<string, number> {
     const ends = this.#requests.lastVisitEnds();
     const family = (id: string) => (id.includes('@') ? id.slice(0, id.indexOf('@')) : id);
     const byFamily = new Map<string, number>();
@@ -169,7 +169,8 @@ export class SchedulerAgent extends ObservatoryAgent {
     const out = new Map<string, number>();
     for (const r of open) {
       const t = r.cadenceS === undefined ? undefined : byFamily.get(family(r.id));
-      if (t !== undefined) out.set(r.id, t);
+      // A visit after now: the clock was set back (a simulation started over): counted as just made.
+      if (t !== undefined) out.set(r.id, Math.min(t, now));
     }
     return out;
   }

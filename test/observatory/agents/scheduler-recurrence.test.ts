@@ -43,6 +43,22 @@ const PROGRAMME = {
   ],
 };
 
+/** The scheduler, with the level of each of its plan log lines in view. */
+class LoggedScheduler extends SchedulerAgent {
+  readonly planLevels: string[] = [];
+  constructor(ctx?: ObservatoryContext) {
+    super(ctx);
+    const log = this.log as unknown as Record<'info' | 'debug', (...args: unknown[]) => void>;
+    for (const level of ['info', 'debug'] as const) {
+      const write = log[level].bind(this.log);
+      log[level] = (...args: unknown[]) => {
+        if (typeof args[0] === 'string' && args[0].startsWith('plan v')) this.planLevels.push(level);
+        write(...args);
+      };
+    }
+  }
+}
+
 describe('SchedulerAgent, recurring requests', () => {
   let obs: TempObservatory | undefined;
   const agents: SchedulerAgent[] = [];
@@ -71,6 +87,41 @@ describe('SchedulerAgent, recurring requests', () => {
     (await Sender.request('scheduler', Msg.REQUESTS, { ids: [id], limit: 10 })).requests[0];
   const visitsPlanned = async (id: string) =>
     (await Sender.request('scheduler', Msg.PLAN, undefined)).blocks.filter((b) => b.requestId === id);
+
+  it('a replan is logged at info when its plan changed, at debug when it is the same', async () => {
+    // The real clock's pace: two replans a moment apart plan the same night.
+    const clock = new SimClock(T, 1);
+    const file = join(tempDir('pyros-programme-'), 'programme.json');
+    writeFileSync(file, JSON.stringify(PROGRAMME));
+    obs = tempObservatory(`routine_requests = ${file}\n[scheduler]\nreplan_every_s = 86400\n`, clock);
+    await observatoryConfig(obs, ['scheduler', 'majordome']);
+    majordome = await startPeer('majordome');
+    const s = new LoggedScheduler(obs.ctx);
+    agents.push(s);
+    await s.start();
+    await Sender.request('scheduler', Msg.REPLAN, undefined);
+    await Sender.request('scheduler', Msg.REPLAN, undefined);
+    assert.deepEqual(s.planLevels, ['info', 'debug', 'debug']);
+    // News that changes the plan: an alert, first in it.
+    const now = clock.now();
+    await Sender.request('scheduler', Msg.NEW_ALERT, {
+      ivorn: 'ivo://test#grb',
+      request: {
+        id: 'grb',
+        kind: 'alert',
+        targetName: 'GRB',
+        target: { raDeg: 79.17, decDeg: 46 },
+        priority: 100,
+        exposures,
+        window: { start: now - 60_000, end: now + 12 * HOUR },
+        createdAt: now - 60_000,
+        alertIvorn: 'ivo://test#grb',
+        state: 'pending',
+      },
+    });
+    await Sender.request('scheduler', Msg.REPLAN, undefined);
+    assert.deepEqual(s.planLevels, ['info', 'debug', 'debug', 'info', 'debug']);
+  });
 
   it('a visit puts it back to pending, the next planned a cadence after its end, restart or not; one night in N skips nights', async () => {
     const clock = new SimClock(T, 600);

@@ -6,7 +6,6 @@
  * rising one, worth waiting for) from one that is at its best now (a setting one).
  */
 import type { Site } from '../astro/coordinates.js';
-import { separationDeg } from '../astro/positions.js';
 import type { SkyStates } from '../astro/sky-state.js';
 import { minAltitudeDeg, minMoonSeparationDeg } from './constraints.js';
 import type { ObservationRequest } from './request.js';
@@ -38,10 +37,9 @@ export function bestAltitude(
   for (let i = n - 1; i >= 0; i--) {
     const t = first + i * BEST_GRID_MS;
     if (!w || (t >= w.start && t <= w.end)) {
-      const s = sky.at(t);
-      if (s.sunAltDeg <= site.sunLimitDeg) {
-        const alt = s.horizontal(request.target).altDeg;
-        if (alt >= limit && alt > best && separationDeg(s.moon, request.target) >= moonLimit) best = alt;
+      if (sky.at(t).sunAltDeg <= site.sunLimitDeg) {
+        const alt = sky.altitudeDeg(request.target, t);
+        if (alt >= limit && alt > best && sky.moonSeparationDeg(request.target, t) >= moonLimit) best = alt;
       }
     }
     suffix[i] = best;

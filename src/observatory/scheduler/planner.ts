@@ -32,9 +32,9 @@
 import type { Equatorial, Site } from '../astro/coordinates.js';
 import { darkSpans } from '../astro/dark-spans.js';
 import { airmass, altAz } from '../astro/positions.js';
-import { type SkyState, SkyStates } from '../astro/sky-state.js';
+import { SkyStates } from '../astro/sky-state.js';
 import { type BestAltitude, bestAltitude } from './best-altitude.js';
-import { altitudeConstraint, moonConstraint } from './constraints.js';
+import { minAltitudeDeg, minMoonSeparationDeg } from './constraints.js';
 import { blockDurationMs, checkOverheads, type Overheads, slewMs } from './overheads.js';
 import type { ObservationRequest, PlannedBlock } from './request.js';
 
@@ -124,10 +124,16 @@ function gridTimes(start: number, end: number): number[] {
   return times;
 }
 
-function fitsAt(request: ObservationRequest, site: Site, sky: SkyState): boolean {
+/** The altitude and Moon constraints (constraints.ts) at one grid instant, as numbers: no refusal text to build. */
+function fitsAt(target: Equatorial, limits: Limits, sky: SkyStates, time: number): boolean {
   return (
-    altitudeConstraint(request, site, sky.time, sky).ok && moonConstraint(request, site, sky.time, sky).ok
+    sky.altitudeDeg(target, time) >= limits.altDeg && sky.moonSeparationDeg(target, time) >= limits.moonDeg
   );
+}
+
+interface Limits {
+  readonly altDeg: number;
+  readonly moonDeg: number;
 }
 
 /** `(X_best / X) ** AIRMASS_POWER`: 1 at the target's best airmass left in the night, less below it. */
@@ -183,7 +189,16 @@ export function planNight(input: PlanInput): PlannedBlock[] {
   const blocks: PlannedBlock[] = [];
   let pointing = input.startPointing;
 
-  const tryRequest = (request: ObservationRequest): Candidate | undefined => {
+  const limits = new Map(
+    remaining.map((r) => [r, { altDeg: minAltitudeDeg(r, site), moonDeg: minMoonSeparationDeg(r, site) }]),
+  );
+
+  /**
+   * The request's block from t, if it fits and deserves the slot more than `winner`: the cheap
+   * tests first, then its merit (one altitude), and the minute-by-minute checks only for a
+   * candidate that would win.
+   */
+  const tryRequest = (request: ObservationRequest, winner: Candidate | undefined): Candidate | undefined => {
     const start = t + slewMs(pointing, request.target, overheads);
     const end = start + (durations.get(request) ?? 0);
     if (end > input.until) return undefined;
@@ -191,15 +206,19 @@ export function planNight(input: PlanInput): PlannedBlock[] {
     const w = request.window;
     if (w && (start < w.start || end > w.end)) return undefined;
     if (!inTheDark(start, end)) return undefined;
-    for (const g of gridTimes(start, end)) {
-      if (!fitsAt(request, site, sky.at(g))) return undefined;
-    }
-    const altDeg = sky.at(Math.floor(start / GRID_MS) * GRID_MS).horizontal(request.target).altDeg;
+    const limit = limits.get(request) as Limits;
+    const altDeg = sky.altitudeDeg(request.target, Math.floor(start / GRID_MS) * GRID_MS);
+    if (altDeg < limit.altDeg) return undefined;
     const merit =
       request.kind === 'alert'
         ? request.priority
         : request.priority * airmassWeight(altDeg, bestOf(request)(start));
-    return { request, start, end, altDeg, merit };
+    const candidate = { request, start, end, altDeg, merit };
+    if (winner && !better(candidate, winner)) return undefined;
+    for (const g of gridTimes(start, end)) {
+      if (!fitsAt(request.target, limit, sky, g)) return undefined;
+    }
+    return candidate;
   };
 
   /**
@@ -228,8 +247,7 @@ export function planNight(input: PlanInput): PlannedBlock[] {
         if (winner.request.kind === 'alert' && staticMerit(request, winner.request) < 0) break;
         if (winner.request.kind === 'routine' && request.priority < winner.merit) break;
       }
-      const candidate = tryRequest(request);
-      if (candidate && (!winner || better(candidate, winner))) winner = candidate;
+      winner = tryRequest(request, winner) ?? winner;
     }
     if (!winner || (winner.request.kind === 'routine' && waitable(winner))) {
       t += step;

@@ -491,6 +491,8 @@ describe('SchedulerAgent', () => {
       reason: 'dome stuck',
       aborted: false,
     });
+    // The failure's replan comes a moment later (replanSoon): v4, after the start's and the two alerts'.
+    await until(async () => (await plan()).version >= 4, 'the replan after the failure');
     const { version } = await plan();
     const before = await requests();
     await restart(first);

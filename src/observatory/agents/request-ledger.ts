@@ -34,10 +34,17 @@ export class RequestLedger {
     }
   }
 
-  /** Done. Returns false for news already heard. */
+  /**
+   * A visit made: the request is `done`, or, with a cadence, `pending` again (the planner places
+   * its next visit no earlier than its cadence after this one's end, which the outcome records).
+   * Returns false for news already heard, which moves nothing: a visit counts once.
+   */
   finished(p: ObservationNews): boolean {
     if (!this.requests.recordOutcome(p.observationId, 'finished', p.requestId, p.time)) return false;
-    this.requests.setState(p.requestId, 'done', p.time, undefined, ['observing', ...OPEN_STATES]);
+    const recurs = this.requests.get(p.requestId)?.cadenceS !== undefined;
+    const state: RequestState = recurs ? 'pending' : 'done';
+    const reason = recurs ? `visit ${this.requests.visits(p.requestId)} done` : undefined;
+    this.requests.setState(p.requestId, state, p.time, reason, ['observing', ...OPEN_STATES]);
     return true;
   }
 

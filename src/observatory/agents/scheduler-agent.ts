@@ -7,7 +7,7 @@ import { planNight } from '../scheduler/planner.js';
 import type { Plan } from '../scheduler/request.js';
 import { loadRoutineRequests } from '../scheduler/routine-requests.js';
 import { PLAN_SQL, PlanRepo } from '../store/plan-repo.js';
-import { OPEN_STATES, REQUESTS_SQL, RequestsRepo } from '../store/requests-repo.js';
+import { OPEN_STATES, REQUESTS_MIGRATION_1, REQUESTS_SQL, RequestsRepo } from '../store/requests-repo.js';
 import { ObservatoryAgent } from './observatory-agent.js';
 import { overheadsOf } from './overheads-of.js';
 import { currentNight, planningWindow } from './planning-window.js';
@@ -32,9 +32,15 @@ export class SchedulerAgent extends ObservatoryAgent {
   /** The sky per minute, kept from one replan to the next within a night. */
   #sky: SkyStates | undefined;
   #replanPending = false;
+  /** What the last plan observes, in order (request ids): a replan that changes it is logged at info. */
+  #lastPlanned: string | undefined;
 
   constructor(ctx?: ObservatoryContext) {
-    super(Agent.SCHEDULER, { version: 1, sql: REQUESTS_SQL + PLAN_SQL }, ctx);
+    super(
+      Agent.SCHEDULER,
+      { version: 2, sql: REQUESTS_SQL + PLAN_SQL, migrations: [REQUESTS_MIGRATION_1] },
+      ctx,
+    );
     this.#requests = new RequestsRepo(this.store.db);
     this.#plan = new PlanRepo(this.store.db);
     this.#ledger = new RequestLedger(this.#requests, this.log);
@@ -116,15 +122,20 @@ export class SchedulerAgent extends ObservatoryAgent {
       overheads: overheadsOf(settings),
       stepS: settings.scheduler.step_s,
       sky: this.#sky,
+      lastVisitEnd: this.#lastVisitEnds(open, now),
     });
     const planned = new Set(blocks.map((b) => b.requestId));
     const plan = this.store.transaction(() => {
       for (const r of open) {
         const next = planned.has(r.id) ? 'scheduled' : 'pending';
         if (r.state !== next) this.#requests.setState(r.id, next, now, undefined, OPEN_STATES);
-        // Alert requests whose window has passed unobserved are closed, so they stop being planned.
-        if (r.window !== undefined && r.window.end < now)
-          this.#requests.setState(r.id, 'expired', now, 'window passed', OPEN_STATES);
+        // Requests whose window has passed are closed, so they stop being planned: `done` when a
+        // recurring one was visited, else `expired`.
+        if (r.window !== undefined && r.window.end < now) {
+          const visits = r.cadenceS === undefined ? 0 : this.#requests.visits(r.id);
+          if (visits > 0) this.#requests.setState(r.id, 'done', now, `${visits} visit(s)`, OPEN_STATES);
+          else this.#requests.setState(r.id, 'expired', now, 'window passed', OPEN_STATES);
+        }
       }
       const made = this.#plan.replace(blocks, now);
       // Only the newest plan is worth delivering: an older one still waiting is replaced.
@@ -132,13 +143,36 @@ export class SchedulerAgent extends ObservatoryAgent {
       return made;
     });
     const first = blocks[0];
-    this.log.info(
+    // A replan every `replan_every_s` mostly finds the same plan: only a changed one is news.
+    const order = blocks.map((b) => b.requestId).join(' ');
+    const changed = order !== this.#lastPlanned;
+    this.#lastPlanned = order;
+    this.log[changed ? 'info' : 'debug'](
       `plan v${plan.version}: ${blocks.length} block(s) from ${open.length} open request(s)` +
         (first === undefined
           ? this.#whyEmpty(now)
           : `, first ${first.targetName} at ${new Date(first.start).toISOString()}`),
     );
     return plan;
+  }
+
+  /**
+   * When the last visit of each open recurring request ended: its own, or that of a copy of an
+   * earlier night (a routine request's copies share the routine id before the `@`), so that a
+   * cadence longer than a night carries over.
+   */
+  #lastVisitEnds(open: readonly { id: string; cadenceS?: number }[], now: number): Map<string, number> {
+    const ends = this.#requests.lastVisitEnds();
+    const family = (id: string) => (id.includes('@') ? id.slice(0, id.indexOf('@')) : id);
+    const byFamily = new Map<string, number>();
+    for (const [id, t] of ends) byFamily.set(family(id), Math.max(t, byFamily.get(family(id)) ?? t));
+    const out = new Map<string, number>();
+    for (const r of open) {
+      const t = r.cadenceS === undefined ? undefined : byFamily.get(family(r.id));
+      // A visit after now: the clock was set back (a simulation started over): counted as just made.
+      if (t !== undefined) out.set(r.id, Math.min(t, now));
+    }
+    return out;
   }
 
   /** Why a plan is empty, in a few words, for the log line. */
@@ -155,7 +189,8 @@ export class SchedulerAgent extends ObservatoryAgent {
   /**
    * The routine file is a programme observed every night: each night gets its own copy of its
    * requests (id `ID@YYYY-MM-DD`, window noon to noon), so that a new night observes them again
-   * and a restart in the same night does not (the ids are already in the store).
+   * and a restart in the same night finds the visits already made (the ids are in the store). A
+   * request with `everyNights: N` gets no copy on a night when one of the N - 1 before had a visit.
    */
   private loadRoutine(now: number): void {
     const file = this.ctx.settings.paths.routineRequests;
@@ -164,13 +199,24 @@ export class SchedulerAgent extends ObservatoryAgent {
     this.#routineNight = night.date;
     this.#sky = new SkyStates(this.ctx.site);
     if (file === undefined) return;
-    const requests = loadRoutineRequests(file, now).map((r) => ({
-      ...r,
-      id: `${r.id}@${night.date}`,
-      window: r.window ?? { start: night.noon, end: night.nextNoon },
-    }));
+    const requests = loadRoutineRequests(file, now)
+      .filter((r) => !this.#visitedLately(r.id, r.everyNights, night.date))
+      .map(({ everyNights: _, ...r }) => ({
+        ...r,
+        id: `${r.id}@${night.date}`,
+        window: r.window ?? { start: night.noon, end: night.nextNoon },
+      }));
     const added = this.store.transaction(() => requests.filter((r) => this.#requests.insert(r, now)).length);
     this.log.info(`routine requests for the night of ${night.date}: ${added} new from ${file}`);
+  }
+
+  /** Whether the copy of routine request `id` of one of the `everyNights - 1` nights before `date` had a visit. */
+  #visitedLately(id: string, everyNights: number | undefined, date: string): boolean {
+    for (let n = 1; n < (everyNights ?? 1); n++) {
+      const before = new Date(Date.parse(`${date}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+      if (this.#requests.visits(`${id}@${before}`) > 0) return true;
+    }
+    return false;
   }
 }
 

@@ -48,6 +48,15 @@ export const ObservationRequestSchema = z
     window: TimeWindowSchema.optional(),
     minAltitudeDeg: z.number().min(-90).max(90).optional(),
     moonSeparationDeg: z.number().min(0).max(180).optional(),
+    /**
+     * A request observed again and again: the least time from the end of one visit to the start
+     * of the next (seconds). Without it a request is observed once.
+     */
+    cadenceS: z
+      .number()
+      .min(60)
+      .max(366 * 86_400)
+      .optional(),
     /** When the request was made (for an alert: when the event happened). */
     createdAt: Time,
     /** The alert it follows up (its ivorn), for alert requests. */

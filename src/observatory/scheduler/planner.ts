@@ -3,14 +3,23 @@
  * request that can be observed from there to its end. Pure: the same input gives the same plan.
  *
  * - Time starts at `max(from, now)` (no block in the past) and never passes `until`.
- * - At time t each request not yet placed is tried: its block starts after the slew from the
+ * - At time t each request still to place is tried: its block starts after the slew from the
  *   previous pointing (angular distance / slew speed + settling) and lasts its exposures, readouts
  *   and filter changes ({@link blockDurationMs}). It is a candidate if it ends by `until`, lies
  *   within its window, and the Sun, altitude and Moon constraints hold over the whole block.
- * - The candidate with the highest merit wins: priority first; then alerts before routine
- *   requests and older alerts first; then the higher altitude at its start; then the id.
- * - The winner is placed, time moves to its end and the telescope to its target. If nothing fits,
- *   time moves on by `stepS` (default {@link PLAN_STEP_S}, 5 minutes).
+ * - Alerts come first, as soon as they can be observed: higher priority, then older, then the
+ *   higher altitude. Among routine requests the merit is `priority × (X_best / X)²`, X the
+ *   airmass at the block's start and X_best the lowest airmass the target reaches in what is left
+ *   of the night ({@link bestAltitude}): a target at its best (a setting one, or one near its
+ *   meridian) keeps its whole priority, a rising one is worth less now than later, so the slot goes
+ *   to another and the rising target is observed higher up. Nothing waits while something fits,
+ *   so the fill is kept: a low target is still taken when it is all there is, unless the rest of
+ *   the programme leaves room to spare in the night (then a winner far below its best, weight
+ *   under {@link WAIT_BELOW}, waits a step). Ties go to the higher altitude, then the id.
+ * - The winner is placed, time moves to its end and the telescope to its target. A request with a
+ *   `cadenceS` stays to be placed again, no earlier than `cadenceS` after its block ends (and after
+ *   `lastVisitEnd + cadenceS` for its last visit already made); one without is placed once. If
+ *   nothing fits, time moves on by `stepS` (default {@link PLAN_STEP_S}, 5 minutes).
  *
  * "Over the whole block": the Sun's spans below the limit are found once ({@link darkSpans}) and
  * a block must lie within one, a second inside each end (the crossings are found within 0.1 s).
@@ -23,13 +32,25 @@
 import type { Equatorial, Site } from '../astro/coordinates.js';
 import { darkSpans } from '../astro/dark-spans.js';
 import { airmass, altAz } from '../astro/positions.js';
-import { type SkyState, SkyStates } from '../astro/sky-state.js';
-import { altitudeConstraint, moonConstraint } from './constraints.js';
+import { SkyStates } from '../astro/sky-state.js';
+import { type BestAltitude, bestAltitude } from './best-altitude.js';
+import { minAltitudeDeg, minMoonSeparationDeg } from './constraints.js';
 import { blockDurationMs, checkOverheads, type Overheads, slewMs } from './overheads.js';
 import type { ObservationRequest, PlannedBlock } from './request.js';
 
 /** How far time moves when no request fits (seconds). */
 export const PLAN_STEP_S = 300;
+
+/** How strongly a routine request's merit falls with airmass above its best: `(X_best / X) ** AIRMASS_POWER`. */
+export const AIRMASS_POWER = 2;
+
+/**
+ * A routine winner whose airmass weight is below this may be left for later when the night has
+ * room to spare (see `waitable`): it will be observed higher up without taking anyone's slot.
+ */
+export const WAIT_BELOW = 0.6;
+/** The slew and settling counted per visit when judging whether the night has room to spare (ms). */
+const WAIT_SLEW_MS = 30_000;
 
 const GRID_MS = 60_000;
 /** How far inside the Sun's crossings of its limit a block must stay. */
@@ -38,8 +59,16 @@ const SUN_MARGIN_MS = 1000;
 /** What {@link planNight} plans from. */
 export interface PlanInput {
   readonly site: Site;
-  /** The requests to place (the pending ones); each is placed at most once. */
+  /**
+   * The requests to place (the open ones): each once, or, with a `cadenceS`, as often as its
+   * cadence and window allow.
+   */
   readonly requests: readonly ObservationRequest[];
+  /**
+   * The end of the last visit already made of a request with a cadence, by request id (ms since
+   * the epoch): its next visit starts no earlier than this plus its cadence.
+   */
+  readonly lastVisitEnd?: ReadonlyMap<string, number>;
   /** The night's bounds, ms since the epoch (e.g. the dark window of `nightOf`). */
   readonly from: number;
   readonly until: number;
@@ -63,20 +92,25 @@ interface Candidate {
   readonly start: number;
   readonly end: number;
   readonly altDeg: number;
+  /** The routine merit (priority weighted by airmass); the priority for an alert. */
+  readonly merit: number;
 }
 
-/** The part of the merit that does not depend on time: larger first. */
+/** Alerts before routine requests; among alerts, higher priority then older first. Larger first. */
 function staticMerit(a: ObservationRequest, b: ObservationRequest): number {
-  if (a.priority !== b.priority) return a.priority - b.priority;
   if (a.kind !== b.kind) return a.kind === 'alert' ? 1 : -1;
+  if (a.priority !== b.priority) return a.priority - b.priority;
   if (a.kind === 'alert' && a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
   return 0;
 }
 
 /** Whether `a` deserves the slot more than `b`. */
 function better(a: Candidate, b: Candidate): boolean {
-  const m = staticMerit(a.request, b.request);
-  if (m !== 0) return m > 0;
+  if (a.request.kind !== b.request.kind) return a.request.kind === 'alert';
+  if (a.request.kind === 'alert') {
+    const m = staticMerit(a.request, b.request);
+    if (m !== 0) return m > 0;
+  } else if (a.merit !== b.merit) return a.merit > b.merit;
   if (a.altDeg !== b.altDeg) return a.altDeg > b.altDeg;
   return a.request.id < b.request.id;
 }
@@ -90,10 +124,22 @@ function gridTimes(start: number, end: number): number[] {
   return times;
 }
 
-function fitsAt(request: ObservationRequest, site: Site, sky: SkyState): boolean {
+/** The altitude and Moon constraints (constraints.ts) at one grid instant, as numbers: no refusal text to build. */
+function fitsAt(target: Equatorial, limits: Limits, sky: SkyStates, time: number): boolean {
   return (
-    altitudeConstraint(request, site, sky.time, sky).ok && moonConstraint(request, site, sky.time, sky).ok
+    sky.altitudeDeg(target, time) >= limits.altDeg && sky.moonSeparationDeg(target, time) >= limits.moonDeg
   );
+}
+
+interface Limits {
+  readonly altDeg: number;
+  readonly moonDeg: number;
+}
+
+/** `(X_best / X) ** AIRMASS_POWER`: 1 at the target's best airmass left in the night, less below it. */
+export function airmassWeight(altDeg: number, bestAltDeg: number): number {
+  if (!(bestAltDeg > altDeg)) return 1;
+  return (airmass(bestAltDeg) / airmass(altDeg)) ** AIRMASS_POWER;
 }
 
 /**
@@ -117,41 +163,97 @@ export function planNight(input: PlanInput): PlannedBlock[] {
     dark.some(
       (s) => start >= s.start + margin(s.start, input.from) && end <= s.end - margin(s.end, input.until),
     );
-  // Best static merit first, so that the search at each step can stop at the first lower merit.
+  let t = Math.max(input.from, input.now);
+  // Best static merit first, so that the search at each step can stop where no later request can
+  // win: after the alerts, a routine request's merit is at most its priority.
   const remaining = [...input.requests].sort(
     (a, b) => staticMerit(b, a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const durations = new Map(remaining.map((r) => [r, blockDurationMs(r, overheads)]));
+  const best = new Map<ObservationRequest, BestAltitude>();
+  const bestOf = (r: ObservationRequest) => {
+    let b = best.get(r);
+    if (b === undefined) {
+      // Up to the last start that still ends the block by `until`.
+      b = bestAltitude(r, site, sky, t, input.until - (durations.get(r) ?? 0));
+      best.set(r, b);
+    }
+    return b;
+  };
+  /** The earliest start of each request's next visit. */
+  const notBefore = new Map<ObservationRequest, number>();
+  for (const r of remaining) {
+    const last = input.lastVisitEnd?.get(r.id);
+    if (r.cadenceS !== undefined && last !== undefined) notBefore.set(r, last + r.cadenceS * 1000);
+  }
   const blocks: PlannedBlock[] = [];
   let pointing = input.startPointing;
-  let t = Math.max(input.from, input.now);
 
-  const tryRequest = (request: ObservationRequest): Candidate | undefined => {
+  const limits = new Map(
+    remaining.map((r) => [r, { altDeg: minAltitudeDeg(r, site), moonDeg: minMoonSeparationDeg(r, site) }]),
+  );
+
+  /**
+   * The request's block from t, if it fits and deserves the slot more than `winner`: the cheap
+   * tests first, then its merit (one altitude), and the minute-by-minute checks only for a
+   * candidate that would win.
+   */
+  const tryRequest = (request: ObservationRequest, winner: Candidate | undefined): Candidate | undefined => {
     const start = t + slewMs(pointing, request.target, overheads);
     const end = start + (durations.get(request) ?? 0);
     if (end > input.until) return undefined;
+    if (start < (notBefore.get(request) ?? start)) return undefined;
     const w = request.window;
     if (w && (start < w.start || end > w.end)) return undefined;
     if (!inTheDark(start, end)) return undefined;
+    const limit = limits.get(request) as Limits;
+    const altDeg = sky.altitudeDeg(request.target, Math.floor(start / GRID_MS) * GRID_MS);
+    if (altDeg < limit.altDeg) return undefined;
+    const merit =
+      request.kind === 'alert'
+        ? request.priority
+        : request.priority * airmassWeight(altDeg, bestOf(request)(start));
+    const candidate = { request, start, end, altDeg, merit };
+    if (winner && !better(candidate, winner)) return undefined;
     for (const g of gridTimes(start, end)) {
-      if (!fitsAt(request, site, sky.at(g))) return undefined;
+      if (!fitsAt(request.target, limit, sky, g)) return undefined;
     }
-    const altDeg = sky.at(Math.floor(start / GRID_MS) * GRID_MS).horizontal(request.target).altDeg;
-    return { request, start, end, altDeg };
+    return candidate;
+  };
+
+  /**
+   * Whether the slot can be left empty for a target that will be much higher later: only when what
+   * is still to observe (each request's visits that fit in the rest of the night, a slew each)
+   * leaves more idle time than one step, so that waiting costs no observation.
+   */
+  const waitable = (c: Candidate): boolean => {
+    if (c.merit >= c.request.priority * WAIT_BELOW) return false;
+    let demand = 0;
+    const left = input.until - t;
+    for (const r of remaining) {
+      if (bestOf(r)(t) === Number.NEGATIVE_INFINITY) continue;
+      const d = (durations.get(r) ?? 0) + WAIT_SLEW_MS;
+      const visits = r.cadenceS === undefined ? 1 : 1 + Math.floor(left / (d + r.cadenceS * 1000));
+      demand += d * visits;
+      if (demand > left - step) return false;
+    }
+    return true;
   };
 
   while (t < input.until && remaining.length > 0) {
-    let best: Candidate | undefined;
+    let winner: Candidate | undefined;
     for (const request of remaining) {
-      if (best && staticMerit(request, best.request) < 0) break;
-      const candidate = tryRequest(request);
-      if (candidate && (!best || better(candidate, best))) best = candidate;
+      if (winner) {
+        if (winner.request.kind === 'alert' && staticMerit(request, winner.request) < 0) break;
+        if (winner.request.kind === 'routine' && request.priority < winner.merit) break;
+      }
+      winner = tryRequest(request, winner) ?? winner;
     }
-    if (!best) {
+    if (!winner || (winner.request.kind === 'routine' && waitable(winner))) {
       t += step;
       continue;
     }
-    const { request, start, end } = best;
+    const { request, start, end } = winner;
     const altDeg = altAz(site, request.target, start).altDeg;
     blocks.push({
       id: `${request.id}@${new Date(start).toISOString()}`,
@@ -166,7 +268,8 @@ export function planNight(input: PlanInput): PlannedBlock[] {
       airmass: airmass(altDeg),
       exposures: request.exposures,
     });
-    remaining.splice(remaining.indexOf(request), 1);
+    if (request.cadenceS === undefined) remaining.splice(remaining.indexOf(request), 1);
+    else notBefore.set(request, end + request.cadenceS * 1000);
     pointing = request.target;
     t = end;
   }

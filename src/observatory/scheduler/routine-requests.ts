@@ -10,7 +10,11 @@
  *       "window": { "start": "2026-12-01T18:00:00Z", "end": "2026-12-02T06:00:00Z" },
  *       "minAltitudeDeg": 30, "moonSeparationDeg": 30 } ] }
  * ```
- * `window`, `minAltitudeDeg` and `moonSeparationDeg` are optional; coordinates are J2000.
+ * `window`, `minAltitudeDeg`, `moonSeparationDeg`, `cadenceH` and `everyNights` are optional;
+ * coordinates are J2000. A request is observed once a night; with `cadenceH` as often as the night
+ * allows, each visit starting at least that many hours after the previous one ended (a night's
+ * visit counts for the next night too); with `everyNights: N`, on one night in N (none on the
+ * N - 1 nights after a night with a visit).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -40,7 +44,16 @@ const RoutineRequest = z.strictObject({
     .optional(),
   minAltitudeDeg: z.number().min(0).max(89).optional(),
   moonSeparationDeg: z.number().min(0).max(180).optional(),
+  cadenceH: z
+    .number()
+    .min(1 / 60)
+    .max(366 * 24)
+    .optional(),
+  everyNights: z.int().min(1).max(366).optional(),
 });
+
+/** A routine request as read: an observation request, and on how many nights in a row it is not repeated. */
+export type RoutineRequest = ObservationRequest & { readonly everyNights?: number };
 
 const RoutineFile = z
   .strictObject({
@@ -76,7 +89,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
  *   `observatory/routine-requests.json: requests[2].priority: Too big: expected number to be <=10`),
  *   when the file is unreadable, not JSON or not a routine requests file.
  */
-export function loadRoutineRequests(path: string, now: number): ObservationRequest[] {
+export function loadRoutineRequests(path: string, now: number): RoutineRequest[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -105,6 +118,8 @@ export function loadRoutineRequests(path: string, now: number): ObservationReque
     ...(r.window && { window: { start: Date.parse(r.window.start), end: Date.parse(r.window.end) } }),
     ...(r.minAltitudeDeg !== undefined && { minAltitudeDeg: r.minAltitudeDeg }),
     ...(r.moonSeparationDeg !== undefined && { moonSeparationDeg: r.moonSeparationDeg }),
+    ...(r.cadenceH !== undefined && { cadenceS: Math.round(r.cadenceH * 3600) }),
+    ...(r.everyNights !== undefined && { everyNights: r.everyNights }),
     createdAt: now,
     state: 'pending',
   }));

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS requests (
   window_end          INTEGER,
   min_altitude_deg    REAL,
   moon_separation_deg REAL,
+  cadence_s           REAL,
   created_at          INTEGER NOT NULL,
   alert_ivorn         TEXT,
   state               TEXT NOT NULL,
@@ -39,6 +40,11 @@ CREATE TABLE IF NOT EXISTS observation_outcomes (
 CREATE INDEX IF NOT EXISTS observation_outcomes_request ON observation_outcomes (request_id, event);
 `;
 
+/** From the first requests table (each request observed once) to this one: requests with a cadence. */
+export const REQUESTS_MIGRATION_1 = `
+ALTER TABLE requests ADD COLUMN cadence_s REAL;
+`;
+
 interface RequestRow {
   id: string;
   kind: ObservationRequest['kind'];
@@ -51,6 +57,7 @@ interface RequestRow {
   window_end: number | null;
   min_altitude_deg: number | null;
   moon_separation_deg: number | null;
+  cadence_s: number | null;
   created_at: number;
   alert_ivorn: string | null;
   state: RequestState;
@@ -75,6 +82,7 @@ function toRequest(r: RequestRow): ObservationRequest {
       : {}),
     ...(r.min_altitude_deg === null ? {} : { minAltitudeDeg: r.min_altitude_deg }),
     ...(r.moon_separation_deg === null ? {} : { moonSeparationDeg: r.moon_separation_deg }),
+    ...(r.cadence_s === null ? {} : { cadenceS: r.cadence_s }),
     createdAt: r.created_at,
     ...(r.alert_ivorn === null ? {} : { alertIvorn: r.alert_ivorn }),
     state: r.state,
@@ -92,9 +100,9 @@ export class RequestsRepo {
   insert(r: ObservationRequest, now: number): boolean {
     const insert = this.db.prepare(
       `INSERT OR IGNORE INTO requests (id, kind, target_name, ra_deg, dec_deg, priority, exposures,
-             window_start, window_end, min_altitude_deg, moon_separation_deg, created_at, alert_ivorn, state,
-             updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             window_start, window_end, min_altitude_deg, moon_separation_deg, cadence_s, created_at, alert_ivorn,
+             state, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (
       retryBusy(() =>
@@ -110,6 +118,7 @@ export class RequestsRepo {
           r.window?.end ?? null,
           r.minAltitudeDeg ?? null,
           r.moonSeparationDeg ?? null,
+          r.cadenceS ?? null,
           r.createdAt,
           r.alertIvorn ?? null,
           r.state,
@@ -208,6 +217,30 @@ export class RequestsRepo {
         )
         .get(requestId)?.n ?? 0
     );
+  }
+
+  /** How many visits of `requestId` finished. */
+  visits(requestId: string): number {
+    return (
+      this.db
+        .prepare<[string], { n: number }>(
+          "SELECT COUNT(*) AS n FROM observation_outcomes WHERE request_id = ? AND event = 'finished'",
+        )
+        .get(requestId)?.n ?? 0
+    );
+  }
+
+  /**
+   * When the last visit of each request finished (the time the observation manager gave), by
+   * request id; only requests with at least one finished visit.
+   */
+  lastVisitEnds(): Map<string, number> {
+    const rows = this.db
+      .prepare<[], { request_id: string; t: number }>(
+        "SELECT request_id, MAX(time) AS t FROM observation_outcomes WHERE event = 'finished' GROUP BY request_id",
+      )
+      .all();
+    return new Map(rows.map((r) => [r.request_id, r.t]));
   }
 
   /** The requests made from an alert (by its ivorn), whatever their state. */

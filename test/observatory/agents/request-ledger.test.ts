@@ -51,6 +51,20 @@ describe('RequestLedger', () => {
     time,
   });
 
+  it('a request with a cadence goes back to pending after each visit, each visit counted once', () => {
+    requests.insert({ ...request('mon'), kind: 'routine', cadenceS: 3600 }, T);
+    ledger.started(news(1, 'mon'));
+    assert.equal(ledger.finished(news(1, 'mon', T + 10)), true);
+    assert.equal(state('mon'), 'pending');
+    assert.equal(ledger.finished(news(1, 'mon', T + 20)), false);
+    ledger.started(news(2, 'mon', T + 4000));
+    assert.equal(state('mon'), 'observing');
+    assert.equal(ledger.finished(news(2, 'mon', T + 5000)), true);
+    assert.equal(state('mon'), 'pending');
+    assert.equal(requests.records({ ids: ['mon'], limit: 1 })[0]?.reason, 'visit 2 done');
+    assert.deepEqual(requests.lastVisitEnds().get('mon'), T + 5000);
+  });
+
   it('started, then finished: observing, then done; the same news again moves nothing', () => {
     requests.insert(request('a'), T);
     ledger.started(news(1));

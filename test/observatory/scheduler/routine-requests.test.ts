@@ -28,13 +28,18 @@ const GOOD = {
   exposures: [{ filter: 'L', exposureS: 60, count: 5 }],
 };
 
-test('the shipped file: pending routine requests in the known filters, each at least 35 deg high on a December night at Calern', () => {
+test('the shipped file: pending routine requests in the known filters, each at least 35 deg high in the dark of some month at Calern', () => {
   const requests = loadRoutineRequests(SHIPPED, NOW);
-  assert.ok(requests.length >= 8, `${requests.length} requests`);
+  assert.ok(requests.length >= 100, `${requests.length} requests`);
   assert.equal(new Set(requests.map((r) => r.id)).size, requests.length);
+  assert.ok(
+    requests.some((r) => r.cadenceS !== undefined) && requests.some((r) => r.everyNights !== undefined),
+  );
   const site = loadSite(SITE);
-  const night = nightOf(site, '2026-12-01');
-  const dark = night.dark ?? assert.fail('no dark window');
+  const darks = Array.from({ length: 12 }, (_, m) => {
+    const night = nightOf(site, `2027-${String(m + 1).padStart(2, '0')}-21`);
+    return night.dark ?? assert.fail('no dark window');
+  });
   for (const r of requests) {
     assert.equal(r.kind, 'routine');
     assert.equal(r.state, 'pending');
@@ -42,10 +47,31 @@ test('the shipped file: pending routine requests in the known filters, each at l
     assert.ok(r.priority >= 1 && r.priority <= 10);
     for (const e of r.exposures) assert.ok(['L', 'R', 'V', 'B', 'Clear'].includes(e.filter), e.filter);
     let best = -90;
-    for (let t = dark.start; t <= dark.end; t += 15 * 60_000)
-      best = Math.max(best, altAz(site, r.target, t).altDeg);
-    assert.ok(best >= 35, `${r.targetName} culminates at ${best.toFixed(1)} deg during the night`);
+    for (const dark of darks)
+      for (let t = dark.start; t <= dark.end; t += 15 * 60_000)
+        best = Math.max(best, altAz(site, r.target, t).altDeg);
+    assert.ok(best >= 35, `${r.targetName} culminates at ${best.toFixed(1)} deg in the dark of any month`);
   }
+});
+
+test('cadenceH becomes cadenceS; everyNights is kept', () => {
+  const [r, s] = loadRoutineRequests(
+    requestsFile({
+      requests: [
+        { ...GOOD, cadenceH: 1.5 },
+        { ...GOOD, id: 'm33', everyNights: 3 },
+      ],
+    }),
+    NOW,
+  );
+  assert.equal(r?.cadenceS, 5400);
+  assert.equal(r?.everyNights, undefined);
+  assert.equal(s?.everyNights, 3);
+  assert.equal(s?.cadenceS, undefined);
+  assert.throws(
+    () => loadRoutineRequests(requestsFile({ requests: [{ ...GOOD, cadenceH: 0 }] }), NOW),
+    /requests\[0\]\.cadenceH: /,
+  );
 });
 
 test('optional fields: the window becomes ms, limits are kept', () => {

@@ -7,11 +7,18 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ObservationRequest, PlannedBlock } from '../../../src/observatory/scheduler/request.js';
 import { AgentStore } from '../../../src/observatory/store/agent-store.js';
 import { PLAN_SQL, PlanRepo } from '../../../src/observatory/store/plan-repo.js';
-import { OPEN_STATES, REQUESTS_SQL, RequestsRepo } from '../../../src/observatory/store/requests-repo.js';
+import {
+  OPEN_STATES,
+  REQUESTS_MIGRATION_1,
+  REQUESTS_SQL,
+  RequestsRepo,
+} from '../../../src/observatory/store/requests-repo.js';
 import { tempDir } from '../../helpers.js';
 
 const T = Date.parse('2026-11-29T20:00:00Z');
-const SCHEMA = { version: 1, sql: REQUESTS_SQL + PLAN_SQL };
+const SCHEMA = { version: 2, sql: REQUESTS_SQL + PLAN_SQL, migrations: [REQUESTS_MIGRATION_1] };
+/** The requests table as the first scheduler made it: no cadence. */
+const VERSION_1_SQL = REQUESTS_SQL.replace(/^\s*cadence_s\s+REAL,\n/m, '') + PLAN_SQL;
 
 function request(id: string, over: Partial<ObservationRequest> = {}): ObservationRequest {
   return {
@@ -62,6 +69,29 @@ describe("the scheduler's store", () => {
   afterEach(() => {
     store.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a first-version file gains the cadence; visits and the last visit end come from the outcomes', () => {
+    store.close();
+    rmSync(path);
+    assert.ok(!VERSION_1_SQL.includes('cadence_s'));
+    const old = AgentStore.open(path, { version: 1, sql: VERSION_1_SQL });
+    old.db
+      .prepare(
+        `INSERT INTO requests (id, kind, target_name, ra_deg, dec_deg, priority, exposures, created_at, state, updated_at)
+         VALUES ('old', 'routine', 'Old', 1, 2, 3, '[]', ${T}, 'pending', ${T})`,
+      )
+      .run();
+    old.close();
+    open();
+    assert.equal(requests.get('old')?.cadenceS, undefined);
+    assert.equal(requests.insert(request('mon', { cadenceS: 3600 }), T), true);
+    assert.equal(requests.get('mon')?.cadenceS, 3600);
+    requests.recordOutcome(1, 'finished', 'mon', T + 10);
+    requests.recordOutcome(2, 'finished', 'mon', T + 20);
+    requests.recordOutcome(3, 'failed', 'mon', T + 30);
+    assert.equal(requests.visits('mon'), 2);
+    assert.deepEqual([...requests.lastVisitEnds()], [['mon', T + 20]]);
   });
 
   it('keeps a request with its optional fields, once by id', () => {

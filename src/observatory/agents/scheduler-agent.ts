@@ -15,6 +15,8 @@ import { RequestLedger } from './request-ledger.js';
 
 /** How long an observation's end waits for its replan (real ms); see replanSoon. */
 const REPLAN_DELAY_MS = 50;
+/** The least real time between two periodic replans (ms); see work(). */
+const MIN_PERIODIC_REAL_MS = 500;
 
 /**
  * Owns the requests and the plan. Plans the night from the open requests (routine ones from the
@@ -89,7 +91,14 @@ export class SchedulerAgent extends ObservatoryAgent {
 
   protected override async work(): Promise<void> {
     await this.replan();
-    this.every(this.ctx.settings.scheduler.replan_every_s * 1000, () => this.replan());
+    // At most one periodic replan per MIN_PERIODIC_REAL_MS of real time: a fast simulated clock
+    // (600x) would otherwise replan every few real ms and take the CPU from the other agents. News
+    // (an alert, an observation's end) still replans at once.
+    const periodMs = Math.max(
+      this.ctx.settings.scheduler.replan_every_s * 1000,
+      MIN_PERIODIC_REAL_MS * this.ctx.clock.speed,
+    );
+    this.every(periodMs, () => this.replan());
   }
 
   /**

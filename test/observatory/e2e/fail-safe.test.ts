@@ -33,8 +33,9 @@ describe('the night fails safe', { timeout: 180_000 }, () => {
   it('dawn: the Sun above the limit stops, parks and closes; the state is "day"', async () => {
     host = await ObservatoryHost.create();
     const h = host;
-    // 05:05 UTC: the dark time ends at 05:37 at Calern on this night.
-    await h.start('2026-11-30T05:05:00Z', 300);
+    // 04:35 UTC: the dark time ends at 05:37 at Calern on this night (an hour of it, 12 real s at
+    // 300x, leaves room for a slow start under load and the first block).
+    await h.start('2026-11-30T04:35:00Z', 300);
     await h.until(
       async () => (await h.ask(OM, Msg.DEVICES)).observing !== null,
       20_000,
@@ -99,9 +100,11 @@ describe('the night fails safe', { timeout: 180_000 }, () => {
       JSON.stringify({
         start: '2026-11-29T17:10:00Z',
         segments: [
-          { at: '+20m', station: 'frozen' },
-          { at: '+40m', station: 'failed' },
-          { at: '+50m', station: 'ok' },
+          // An hour after the start: the host's start under load (real seconds: simulated minutes
+          // at 600x) comes first.
+          { at: '+60m', station: 'frozen' },
+          { at: '+80m', station: 'failed' },
+          { at: '+90m', station: 'ok' },
         ],
       }),
     );

@@ -27,6 +27,12 @@ export interface HostOptions {
   readonly dashboard?: { readonly token?: string };
   /** Lines added to `[observatory]`, e.g. `weather = weather.json`. */
   readonly observatory?: string;
+  /**
+   * The simulated camera's image width in pixels (default 256): the shipped programme's short
+   * exposures at 600x make an image every few real ms, and 512-pixel images take both cores from
+   * two hosts at once. Ignored when `ini` has a [camera] section of its own.
+   */
+  readonly imageSize?: number;
   /** The routine requests file (default: the shipped one). */
   readonly routineRequests?: string;
   /** `[DEFAULT] secret`: every framed connection inside TLS with a key derived from it. */
@@ -93,12 +99,13 @@ export class ObservatoryHost {
         ? ''
         : `[dashboard]\nhost = 127.0.0.1\nport = ${httpPort}\n` +
           (options.dashboard.token === undefined ? '' : `token = ${options.dashboard.token}\n`);
+    const camera = /^\[camera\]/m.test(ini) ? '' : `[camera]\nimage_size = ${options.imageSize ?? 256}\n`;
     writeFileSync(
       join(dir, 'observatory.ini'),
       `[observatory]\nsite_file = ${options.siteFile ?? join(SHIPPED, 'site.ini')}\ndata_dir = data\n` +
         `routine_requests = ${options.routineRequests ?? join(SHIPPED, 'routine-requests.json')}\n` +
         `${options.observatory ?? ''}\n` +
-        `[alert_manager]\nvtp_port = ${vtpPort}\n${dashboard}${ini}\n`,
+        `[alert_manager]\nvtp_port = ${vtpPort}\n${dashboard}${camera}${ini}\n`,
     );
     const url = options.dashboard === undefined ? undefined : `http://127.0.0.1:${httpPort}`;
     return new ObservatoryHost(dir, config, vtpPort, url, agents);

@@ -10,8 +10,10 @@ import { ObservatoryHost } from './observatory-host.js';
 
 const START = Date.parse('2026-11-29T17:10:00Z');
 const MIN = 60_000;
-const WIND = { from: START + 30 * MIN, to: START + 60 * MIN };
-const RAIN = { from: START + 90 * MIN, to: START + 120 * MIN };
+// The wind an hour after the start: the host's start (real seconds, under load, which at 600x are
+// simulated minutes) and the first block's slew and exposures come before it.
+const WIND = { from: START + 60 * MIN, to: START + 90 * MIN };
+const RAIN = { from: START + 120 * MIN, to: START + 150 * MIN };
 /**
  * The weather is known at the first reading after it changes (monitoring reads every 30 s), and
  * heard by the observation manager a few real ms later (at 600x, seconds of observatory time): an
@@ -30,10 +32,10 @@ describe('wind and rain during the night', { timeout: 120_000 }, () => {
       JSON.stringify({
         start: new Date(START).toISOString(),
         segments: [
-          { at: '+30m', sky: 'wind' },
-          { at: '+60m', sky: 'clear' },
-          { at: '+90m', sky: 'rain' },
-          { at: '+120m', sky: 'clear' },
+          { at: '+60m', sky: 'wind' },
+          { at: '+90m', sky: 'clear' },
+          { at: '+120m', sky: 'rain' },
+          { at: '+150m', sky: 'clear' },
         ],
       }),
     );

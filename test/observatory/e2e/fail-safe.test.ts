@@ -132,11 +132,29 @@ describe('the night fails safe', { timeout: 180_000 }, () => {
   });
 
   it('monitoring stopped, the majordome too: the verdict expires and the observation manager closes and parks by itself', async () => {
+    // One long block (10 x 300 s of M31): the observation under way when monitoring goes silent is
+    // still under way when its verdict expires, so the interlock is what ends it (the shipped
+    // programme's short blocks may end first on their own).
     host = await ObservatoryHost.create(
       '[monitoring]\npoll_s = 30\nverdict_valid_s = 120\n[observation_manager]\nsafety_check_s = 10\n',
+      { routineRequests: 'long.json' },
     );
     const h = host;
-    await h.start('2026-11-29T17:10:00Z', 600);
+    writeFileSync(
+      join(h.dir, 'long.json'),
+      JSON.stringify({
+        requests: [
+          {
+            id: 'm31-long',
+            targetName: 'M31',
+            target: { raDeg: 10.6847, decDeg: 41.2688 },
+            priority: 5,
+            exposures: [{ filter: 'R', exposureS: 300, count: 10 }],
+          },
+        ],
+      }),
+    );
+    await h.start('2026-11-29T19:00:00Z', 600);
     await h.until(async () => (await h.ask(OM, Msg.DEVICES)).observing !== null, 20_000, 'observing');
     // The majordome first, so that what closes is the observation manager's own interlock.
     await h.send('majordome', 'SHUTDOWN');

@@ -23,9 +23,22 @@ const only = args.filter((a) => a !== '--unit');
 const isWholeSystem = (path) => UNIT_SKIPS.some((skip) => `${sep}${path}`.includes(`${sep}${skip}${sep}`));
 let files = only.length > 0 ? only : list('test').sort();
 if (unit) files = files.filter((path) => !isWholeSystem(path));
+// A hung test fails after TEST_TIMEOUT_MS instead of holding CI until its own limit (the slowest
+// test takes under 100 s), and a file whose tests have all ended exits even if a failed test left a
+// timer or socket behind: one failure must not turn into a run that never ends.
+const TEST_TIMEOUT_MS = 300_000;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    `--test-timeout=${TEST_TIMEOUT_MS}`,
+    '--test-force-exit',
+    ...files,
+  ],
   {
     stdio: 'inherit',
   },

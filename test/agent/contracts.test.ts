@@ -150,7 +150,8 @@ test("timers run on the agent's clock and through its mailbox, never during a ha
   await configureAgent('mount');
   const events: string[] = [];
   class Timed extends Mount {
-    protected override work(): void {
+    /** Arms the timers from inside a handler, so that they fall due while it holds the mailbox. */
+    arm(): void {
       this.at(fast.now() + 30_000, () => events.push('at'));
       this.every(20_000, () => events.push('tick'));
     }
@@ -159,6 +160,7 @@ test("timers run on the agent's clock and through its mailbox, never during a ha
   let release!: () => void;
   mount.on('Busy', async () => {
     events.push('busy start');
+    mount.arm();
     await new Promise<void>((r) => (release = r));
     events.push('busy end');
   });

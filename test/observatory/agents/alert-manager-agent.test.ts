@@ -86,8 +86,14 @@ describe('AlertManagerAgent', () => {
   const voevent = (xml: string, extra: { drill?: boolean; source?: string; file?: string } = {}) =>
     Sender.request('alert_manager', Msg.VOEVENT, { xml, ...extra });
   const alerts = async (limit = 100) => (await Sender.request('alert_manager', Msg.ALERTS, { limit })).alerts;
-  /** Waits until the courier has delivered everything: nothing more is on its way to the scheduler. */
-  const delivered = (a: AlertManager) => waitFor(() => a.outbox.size() === 0, 15_000, 'an empty outbox');
+  /**
+   * Waits until the courier has delivered everything (nothing more is on its way to the
+   * scheduler), and the peers' records hold what they answered.
+   */
+  const delivered = async (a: AlertManager) => {
+    await waitFor(() => a.outbox.size() === 0, 15_000, 'an empty outbox');
+    await Promise.all(peers.map((p) => p.synced()));
+  };
 
   it('a fresh Swift BAT position: accepted, replied with a summary, and one "New alert" to the scheduler', async () => {
     const { scheduler } = await world();

@@ -147,6 +147,7 @@ describe('AlertManagerAgent on the VOEvent network', { timeout: 60_000 }, () => 
     const scheduler = await startScheduler();
     await scheduler.waitFor('New alert');
     await waitFor(() => a.outbox.size() === 0, 15_000, 'an empty outbox');
+    await scheduler.synced();
     assert.equal(scheduler.all('New alert').length, 1);
   });
 });

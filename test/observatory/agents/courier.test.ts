@@ -89,6 +89,12 @@ describe('the courier', () => {
     return courier;
   }
 
+  /** Waits until the outbox is empty and the peers' records hold everything they answered. */
+  async function emptied(outbox: { size(): number }): Promise<void> {
+    await waitFor(() => outbox.size() === 0, 5000, 'an empty outbox');
+    await Promise.all(peers.map((p) => p.synced()));
+  }
+
   async function peer(name: string, replies: Record<string, string> = {}): Promise<Peer> {
     const p = await startPeer(name, replies);
     peers.push(p);
@@ -104,7 +110,7 @@ describe('the courier', () => {
     courier.start();
     await scheduler.waitFor(Msg.OBS_STARTED.name, 5);
     await majordome.waitFor(Msg.OBS_FINISHED.name);
-    await waitFor(() => store.outbox.size() === 0, 5000, 'an empty outbox');
+    await emptied(store.outbox);
     assert.deepEqual(
       scheduler.all(Msg.OBS_STARTED.name).map((r) => (r.payload as { observationId: number }).observationId),
       [1, 2, 3, 4, 5],
@@ -121,7 +127,7 @@ describe('the courier', () => {
     store.outbox.post('scheduler', Msg.OBS_STARTED.name, started(1), T);
     courier.kick();
     await scheduler.waitFor(Msg.OBS_STARTED.name);
-    await waitFor(() => store.outbox.size() === 0, 5000, 'an empty outbox');
+    await emptied(store.outbox);
   });
 
   it('retries a recipient that is down without holding up the others, and delivers everything once it is up', async () => {
@@ -136,7 +142,7 @@ describe('the courier', () => {
     assert.equal(store.outbox.size(), 3);
     const scheduler = await peer('scheduler');
     await scheduler.waitFor(Msg.OBS_STARTED.name, 3);
-    await waitFor(() => store.outbox.size() === 0, 5000, 'an empty outbox');
+    await emptied(store.outbox);
     assert.deepEqual(
       scheduler.all(Msg.OBS_STARTED.name).map((r) => (r.payload as { observationId: number }).observationId),
       [1, 2, 3],
@@ -156,7 +162,7 @@ describe('the courier', () => {
     store.outbox.post('scheduler', Msg.OBS_STARTED.name, started(2), T);
     courier.start();
     await waitFor(() => scheduler.started.length === 1, 5000, 'the valid message');
-    await waitFor(() => store.outbox.size() === 0, 5000, 'an empty outbox');
+    await emptied(store.outbox);
     assert.deepEqual(scheduler.started, [started(2)]);
     const dead = store.outbox.deadLetters();
     assert.equal(dead.length, 1);
@@ -176,7 +182,7 @@ describe('the courier', () => {
     store.outbox.post('scheduler', Msg.OBS_STARTED.name, started(2), T);
     courier.start();
     await scheduler.waitFor(Msg.OBS_STARTED.name, 4);
-    await waitFor(() => store.outbox.size() === 0, 5000, 'an empty outbox');
+    await emptied(store.outbox);
     assert.deepEqual(
       scheduler.all(Msg.OBS_STARTED.name).map((r) => (r.payload as { observationId: number }).observationId),
       [1, 1, 1, 2],
@@ -196,7 +202,7 @@ describe('the courier', () => {
       'Observation started': "state.n = (state.n ?? 0) + 1; if (state.n === 1) throw new Error('busy');",
     });
     await scheduler.waitFor(Msg.OBS_STARTED.name, 2);
-    await waitFor(() => store.outbox.size() === 0, 5000, 'an empty outbox');
+    await emptied(store.outbox);
     assert.deepEqual(store.outbox.deadLetters(), [], 'delivered, not given up');
   });
 
@@ -216,7 +222,7 @@ describe('the courier', () => {
     for (const v of [1, 2, 3]) store.outbox.post('majordome', Msg.PLAN_UPDATED.name, plan(v), T, 'plan');
     courier.start();
     await majordome.waitFor(Msg.PLAN_UPDATED.name);
-    await waitFor(() => store.outbox.size() === 0, 5000, 'an empty outbox');
+    await emptied(store.outbox);
     assert.deepEqual(
       majordome.all(Msg.PLAN_UPDATED.name).map((r) => r.payload),
       [plan(3)],
@@ -246,7 +252,7 @@ describe('the courier', () => {
     const next = newCourier(again);
     next.start();
     await scheduler.waitFor(Msg.OBS_STARTED.name, 2);
-    await waitFor(() => again.outbox.size() === 0, 5000, 'an empty outbox');
+    await emptied(again.outbox);
     assert.equal(scheduler.all(Msg.OBS_STARTED.name).length, 2);
   });
 

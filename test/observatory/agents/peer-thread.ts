@@ -14,6 +14,7 @@ export interface PeerData {
 /** What the thread tells its parent. */
 export type PeerEvent =
   | { readonly type: 'started'; readonly port: number }
+  | { readonly type: 'synced'; readonly id: number }
   | {
       readonly type: 'received';
       readonly message: string;
@@ -61,8 +62,14 @@ class Peer extends Agent {
 }
 
 const peer = new Peer();
-port.on('message', (m: { type: 'script'; message: string; body: string } | { type: 'stop' }) => {
+type Command =
+  | { type: 'script'; message: string; body: string }
+  | { type: 'sync'; id: number }
+  | { type: 'stop' };
+port.on('message', (m: Command) => {
   if (m.type === 'script') peer.script(m.message, m.body);
+  // Answered after every 'received' already posted: the port keeps the order (see Peer.synced).
+  else if (m.type === 'sync') port.postMessage({ type: 'synced', id: m.id } satisfies PeerEvent);
   else peer.requestShutdown('test done');
 });
 await peer.start();

@@ -23,6 +23,12 @@ export interface Peer {
   script(message: string, body: string): void;
   /** The messages of that name received so far. */
   all(message: string): Received[];
+  /**
+   * Resolves once every message the peer has answered so far is in `received`: its thread answers
+   * a sender before its record of the message reaches this thread, so a delivery confirmed by the
+   * sender may not be in `received` yet.
+   */
+  synced(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,16 +44,27 @@ export async function startPeer(name: string, replies: Record<string, string> = 
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); })`;
   const worker = new Worker(boot, { eval: true, workerData: { name, replies } satisfies PeerData });
   const received: Received[] = [];
+  const syncs = new Map<number, () => void>();
+  let nextSync = 0;
   let fail: (err: Error) => void = () => {};
   const started = new Promise<void>((resolve, reject) => {
     fail = reject;
     worker.on('message', (e: PeerEvent) => {
       if (e.type === 'started') resolve();
+      else if (e.type === 'synced') syncs.get(e.id)?.();
       else received.push({ message: e.message, payload: e.payload, sender: e.sender, at: e.at });
     });
   });
   worker.on('error', (err) => fail(err));
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let gone = false;
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      // A stopped peer answers nothing more: what it recorded is all there is.
+      gone = true;
+      for (const done of syncs.values()) done();
+      resolve();
+    }),
+  );
   await started;
   return {
     name,
@@ -65,6 +82,17 @@ export async function startPeer(name: string, replies: Record<string, string> = 
         }
         await new Promise((r) => setTimeout(r, 5));
       }
+    },
+    synced() {
+      const id = nextSync++;
+      if (gone) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        syncs.set(id, () => {
+          syncs.delete(id);
+          resolve();
+        });
+        worker.postMessage({ type: 'sync', id });
+      });
     },
     script(message, body) {
       worker.postMessage({ type: 'script', message, body });

@@ -115,8 +115,14 @@ describe('SchedulerAgent', () => {
   const stateOf = async (id: string) => (await requests({ ids: [id] }))[0]?.state;
   const newAlert = (request: ObservationRequest) =>
     Sender.request('scheduler', Msg.NEW_ALERT, { ivorn: request.alertIvorn ?? 'ivo://x', request });
-  /** Waits until the courier has delivered everything (and so, nothing more is on its way). */
-  const delivered = (s: Scheduler) => waitFor(() => s.outbox.size() === 0, 10_000, 'an empty outbox');
+  /**
+   * Waits until the courier has delivered everything (and so, nothing more is on its way), and
+   * the peers' records hold what they answered.
+   */
+  const delivered = async (s: Scheduler) => {
+    await waitFor(() => s.outbox.size() === 0, 10_000, 'an empty outbox');
+    await Promise.all(peers.map((p) => p.synced()));
+  };
 
   it('replans on start with the routine requests of the night, and sends the whole plan to the majordome', async () => {
     const { majordome } = await world();

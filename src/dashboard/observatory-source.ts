@@ -24,16 +24,8 @@ import type {
 } from './dashboard-views.js';
 import { HttpError } from './http-errors.js';
 import { nightAltitudes, nightView } from './night-views.js';
-import {
-  ask,
-  readAlertSources,
-  readAlerts,
-  readImages,
-  readNow,
-  readObserved,
-  type Up,
-  why,
-} from './owner-reads.js';
+import { ObservedHistory } from './observed-history.js';
+import { ask, readAlertSources, readAlerts, readImages, readNow, type Up, why } from './owner-reads.js';
 import { PreviewCache } from './preview-png.js';
 
 /** How many alerts and images the state (and each event) carries. */
@@ -66,6 +58,7 @@ export class ObservatorySource implements DashboardSource {
   readonly #previews = new PreviewCache(64);
   #altitudes: { key: string; view: AltitudesView } | undefined;
   #night: Night | undefined;
+  readonly #observed = new ObservedHistory(HISTORY_LIMIT);
 
   constructor(private readonly ctx: ObservatoryContext) {}
 
@@ -160,7 +153,7 @@ export class ObservatorySource implements DashboardSource {
   async plan(given?: Up): Promise<PlanView> {
     const up = given ?? (await this.#answering());
     const night = this.#shownNight(this.ctx.clock.now());
-    const [plan, observed] = await Promise.all([this.#plan(up), readObserved(up, night, HISTORY_LIMIT)]);
+    const [plan, observed] = await Promise.all([this.#plan(up), this.#observed.read(up, night)]);
     return { version: plan.version, night: nightView(night), blocks: plan.blocks, observed };
   }
 

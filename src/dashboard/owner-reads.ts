@@ -1,7 +1,6 @@
 import type { MessageContract, PayloadIn, ReplyOut } from '../agent/contract.js';
 import { AGENTS } from '../observatory/contracts/agents.js';
 import { Msg } from '../observatory/messages.js';
-import type { ObservationRecord } from '../observatory/store/observations-repo.js';
 import { Sender } from '../sender/sender.js';
 import { STATUS_TIMEOUT_MS } from './agent-views.js';
 import type { AlertSourceView, AlertView, ImageView, NowView } from './dashboard-views.js';
@@ -81,24 +80,6 @@ export async function readNow(up: Up): Promise<NowView> {
     execution: execution ?? null,
     ...(errors.length === 0 ? {} : { error: errors.join('; ') }),
   };
-}
-
-/**
- * The night's observations (done, failed, aborted, running), oldest first, from their owner (the
- * observation manager): the plan holds only what is still to come, so the history is read here.
- * None when it does not answer.
- */
-export async function readObserved(
-  up: Up,
-  night: { readonly noon: number; readonly nextNoon: number },
-  limit: number,
-): Promise<ObservationRecord[]> {
-  try {
-    const { observations } = await ask(up, AGENTS.observationManager, Msg.OBSERVATIONS, { limit });
-    return observations.filter((o) => o.startedAt >= night.noon && o.startedAt < night.nextNoon).reverse();
-  } catch {
-    return [];
-  }
 }
 
 /** The alert manager's latest alerts, each with its request's state at the scheduler. */

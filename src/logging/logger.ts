@@ -2,7 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { Clock } from '../observatory/clock/clock.js';
-import { clockFromEnv, SIM_ENV } from '../observatory/clock/clock-from-env.js';
+import { clockExports, clockFromEnv, SIM_ENV } from '../observatory/clock/clock-from-env.js';
 import { bounded, LogFolder } from './log-guard.js';
 
 export type { Logger } from 'pino';
@@ -25,7 +25,7 @@ let root: Logger | undefined;
 /** The field of every line that gives the observatory's simulated time (ISO), when the clock is simulated. */
 export const SIM_TIME_KEY = 'simTime';
 
-let simClock: { key: string; clock: Clock | undefined; checkedAt: number } | undefined;
+let simClock: { exports: number; clock: Clock | undefined } | undefined;
 
 /**
  * The observatory's simulated time, ISO to the millisecond, or undefined on the real clock. Read
@@ -33,21 +33,16 @@ let simClock: { key: string; clock: Clock | undefined; checkedAt: number } | und
  * so each thread's lines carry the same time (the host sets it after its first lines).
  */
 export function simTimeNow(): string | undefined {
-  const now = Date.now();
-  // On the real clock, every line looks (a simulated clock may be set at any moment); on a simulated one, once a second.
-  if (simClock?.clock === undefined || now - simClock.checkedAt >= 1000) {
-    const env = process.env;
-    const key = `${env[SIM_ENV.start] ?? ''}|${env[SIM_ENV.speed] ?? ''}|${env[SIM_ENV.anchor] ?? ''}`;
-    if (simClock?.key === key) simClock.checkedAt = now;
-    else {
-      let clock: Clock | undefined;
-      try {
-        clock = env[SIM_ENV.start] ? clockFromEnv() : undefined;
-      } catch {
-        clock = undefined; // a bad variable is reported where the clock is made, not in every log line
-      }
-      simClock = { key, clock, checkedAt: now };
+  // Read once per thread, and again only when this thread sets its clock (clockExports): no
+  // environment lookups on every line.
+  if (simClock?.exports !== clockExports()) {
+    let clock: Clock | undefined;
+    try {
+      clock = process.env[SIM_ENV.start] ? clockFromEnv() : undefined;
+    } catch {
+      clock = undefined; // a bad variable is reported where the clock is made, not in every log line
     }
+    simClock = { exports: clockExports(), clock };
   }
   const clock = simClock.clock;
   return clock === undefined ? undefined : new Date(clock.now()).toISOString();

@@ -59,3 +59,34 @@ test('JSON lines on a simulated clock have simTime; on the real clock neither', 
   assert.match(real, /\[main_thread\] hello from main/);
   assert.doesNotMatch(real, /\[sim /);
 });
+
+test('a thread that sets its clock after its first lines: the lines after it carry the time, those before not', () => {
+  const clockEnv = fileURLToPath(new URL('../../dist/observatory/clock/clock-from-env.js', import.meta.url));
+  const simClock = fileURLToPath(new URL('../../dist/observatory/clock/sim-clock.js', import.meta.url));
+  const script = `
+    import { createLogger } from ${JSON.stringify(LOGGER)};
+    import { exportClock } from ${JSON.stringify(clockEnv)};
+    import { SimClock } from ${JSON.stringify(simClock)};
+    const log = createLogger('host');
+    log.info('before');
+    exportClock(new SimClock(Date.parse('2026-12-02T21:14:05Z'), 1));
+    log.info('after');`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, PYROS_SIM_START: '', PYROS_LOG_FORMAT: 'json' },
+    timeout: 20_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { simTime?: string; msg: string });
+  assert.deepEqual(
+    lines.map((l) => [l.msg, l.simTime?.slice(0, 16)]),
+    [
+      ['before', undefined],
+      ['after', '2026-12-02T21:14'],
+    ],
+  );
+});

@@ -66,8 +66,8 @@ export class ObservationManagerAgent extends ObservatoryAgent {
         safety: this.#assess(),
       };
     });
-    this.onMessage(Msg.OBSERVATIONS, ({ limit, state }) => ({
-      observations: this.#observations.latest(limit, state),
+    this.onMessage(Msg.OBSERVATIONS, ({ limit, state, fromId }) => ({
+      observations: this.#observations.latest(limit, state, fromId),
     }));
     this.onMessage(Msg.IMAGES, ({ limit, ids }) => ({
       images:

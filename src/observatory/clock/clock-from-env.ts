@@ -36,11 +36,23 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   return new SimClock(startMs, speed, anchor);
 }
 
+let exported = 0;
+
+/**
+ * How many times this thread has set its own clock variables (exportClock): what reads them
+ * often (the logger) reads them again only when this changes. A thread's environment is a copy
+ * made when it starts, so nothing else changes them under it.
+ */
+export function clockExports(): number {
+  return exported;
+}
+
 /** Sets the variables for `clock` in `env` (the host does this before starting its threads). */
 export function exportClock(clock: SimClock, env: NodeJS.ProcessEnv = process.env): void {
   env[SIM_ENV.start] = String(clock.start);
   env[SIM_ENV.speed] = String(clock.speed);
   env[SIM_ENV.anchor] = String(clock.anchor);
+  if (env === process.env) exported++;
 }
 
 /** An ISO 8601 time or ms since the epoch. */

@@ -87,6 +87,8 @@ export const OBSERVATIONS = defineMessage({
     .object({
       limit: z.number().int().min(1).max(1000).default(100),
       state: ObservationStateSchema.optional(),
+      /** Only those whose id is at least this: a reader that keeps the ended ones asks for the rest. */
+      fromId: z.number().int().min(1).optional(),
     })
     .default({ limit: 100 }),
   reply: z.object({ observations: z.array(ObservationRecordSchema) }),

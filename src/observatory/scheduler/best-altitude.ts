@@ -7,7 +7,7 @@
  */
 import type { Site } from '../astro/coordinates.js';
 import type { SkyStates } from '../astro/sky-state.js';
-import { minAltitudeDeg, minMoonSeparationDeg } from './constraints.js';
+import { altitudeWithin, moonWithin, skyLimits, sunWithin, timeWithin } from './constraints.js';
 import type { ObservationRequest } from './request.js';
 
 /** The grid the best altitude is found on (ms): fine enough for a block of minutes, coarse enough to be cheap. */
@@ -30,17 +30,18 @@ export function bestAltitude(
   const first = Math.floor(from / BEST_GRID_MS) * BEST_GRID_MS;
   const n = Math.max(1, Math.ceil((until - first) / BEST_GRID_MS) + 1);
   const suffix = new Float64Array(n);
-  const limit = minAltitudeDeg(request, site);
-  const moonLimit = minMoonSeparationDeg(request, site);
-  const w = request.window;
+  const limits = skyLimits(request, site);
   let best = Number.NEGATIVE_INFINITY;
   for (let i = n - 1; i >= 0; i--) {
     const t = first + i * BEST_GRID_MS;
-    if (!w || (t >= w.start && t <= w.end)) {
-      if (sky.at(t).sunAltDeg <= site.sunLimitDeg) {
-        const alt = sky.altitudeDeg(request.target, t);
-        if (alt >= limit && alt > best && sky.moonSeparationDeg(request.target, t) >= moonLimit) best = alt;
-      }
+    if (timeWithin(t, request.window) && sunWithin(sky.at(t).sunAltDeg, site)) {
+      const alt = sky.altitudeDeg(request.target, t);
+      if (
+        alt > best &&
+        altitudeWithin(alt, limits) &&
+        moonWithin(sky.moonSeparationDeg(request.target, t), limits)
+      )
+        best = alt;
     }
     suffix[i] = best;
   }

@@ -38,31 +38,59 @@ export function minMoonSeparationDeg(request: ObservationRequest, site: Site): n
   return request.moonSeparationDeg ?? site.moonSeparationDeg;
 }
 
+/** A request's limits on the sky: the lowest altitude and the closest Moon it may be observed at. */
+export interface SkyLimits {
+  readonly altDeg: number;
+  readonly moonDeg: number;
+}
+
+export function skyLimits(request: ObservationRequest, site: Site): SkyLimits {
+  return { altDeg: minAltitudeDeg(request, site), moonDeg: minMoonSeparationDeg(request, site) };
+}
+
+// The comparisons themselves, as numbers: the constraints below wrap them with a reason, and the
+// planner's hot loops (planner.ts, best-altitude.ts) call them bare, so each rule is written once.
+
+/** The altitude (geometric, deg) is at or above the limit. */
+export const altitudeWithin = (altDeg: number, limits: SkyLimits): boolean => altDeg >= limits.altDeg;
+/** The Moon is at least the limit away (deg), whether it is up or not. */
+export const moonWithin = (separationDeg: number, limits: SkyLimits): boolean =>
+  separationDeg >= limits.moonDeg;
+/** The Sun's centre is at or below the site's Sun limit. */
+export const sunWithin = (sunAltDeg: number, site: Site): boolean => sunAltDeg <= site.sunLimitDeg;
+/** The time is within the window, if there is one (both ends included). */
+export const timeWithin = (time: number, window: ObservationRequest['window']): boolean =>
+  window === undefined || (time >= window.start && time <= window.end);
+
 /** The target is at or above its altitude limit (geometric altitude). */
 export const altitudeConstraint: Constraint = (request, site, time, sky = skyState(site, time)) => {
   const alt = sky.horizontal(request.target).altDeg;
-  const limit = minAltitudeDeg(request, site);
-  return alt >= limit ? OK : refuse(`${request.targetName} at ${deg(alt)}, below the ${deg(limit)} limit`);
+  const limits = skyLimits(request, site);
+  return altitudeWithin(alt, limits)
+    ? OK
+    : refuse(`${request.targetName} at ${deg(alt)}, below the ${deg(limits.altDeg)} limit`);
 };
 
 /** The Sun's centre is at or below the site's Sun limit. */
 export const sunConstraint: Constraint = (_request, site, time, sky = skyState(site, time)) =>
-  sky.sunAltDeg <= site.sunLimitDeg
+  sunWithin(sky.sunAltDeg, site)
     ? OK
     : refuse(`Sun at ${deg(sky.sunAltDeg)}, above the ${deg(site.sunLimitDeg)} limit`);
 
 /** The target is far enough from the Moon (whether the Moon is up or not). */
 export const moonConstraint: Constraint = (request, site, time, sky = skyState(site, time)) => {
   const sep = separationDeg(sky.moon, request.target);
-  const limit = minMoonSeparationDeg(request, site);
-  return sep >= limit ? OK : refuse(`Moon ${deg(sep)} from ${request.targetName}, closer than ${deg(limit)}`);
+  const limits = skyLimits(request, site);
+  return moonWithin(sep, limits)
+    ? OK
+    : refuse(`Moon ${deg(sep)} from ${request.targetName}, closer than ${deg(limits.moonDeg)}`);
 };
 
 /** The time is within the request's window, if it has one (both ends included). */
 export const windowConstraint: Constraint = (request, _site, time) => {
   const w = request.window;
-  if (!w || (time >= w.start && time <= w.end)) return OK;
-  return refuse(`${iso(time)} is outside the window ${iso(w.start)} to ${iso(w.end)}`);
+  if (timeWithin(time, w)) return OK;
+  return refuse(`${iso(time)} is outside the window ${iso(w?.start ?? 0)} to ${iso(w?.end ?? 0)}`);
 };
 
 /** Every constraint, cheapest first. */

@@ -34,7 +34,7 @@ import { darkSpans } from '../astro/dark-spans.js';
 import { airmass, altAz } from '../astro/positions.js';
 import { SkyStates } from '../astro/sky-state.js';
 import { type BestAltitude, bestAltitude } from './best-altitude.js';
-import { minAltitudeDeg, minMoonSeparationDeg } from './constraints.js';
+import { altitudeWithin, moonWithin, type SkyLimits, skyLimits, timeWithin } from './constraints.js';
 import { blockDurationMs, checkOverheads, type Overheads, slewMs } from './overheads.js';
 import type { ObservationRequest, PlannedBlock } from './request.js';
 
@@ -125,15 +125,11 @@ function gridTimes(start: number, end: number): number[] {
 }
 
 /** The altitude and Moon constraints (constraints.ts) at one grid instant, as numbers: no refusal text to build. */
-function fitsAt(target: Equatorial, limits: Limits, sky: SkyStates, time: number): boolean {
+function fitsAt(target: Equatorial, limits: SkyLimits, sky: SkyStates, time: number): boolean {
   return (
-    sky.altitudeDeg(target, time) >= limits.altDeg && sky.moonSeparationDeg(target, time) >= limits.moonDeg
+    altitudeWithin(sky.altitudeDeg(target, time), limits) &&
+    moonWithin(sky.moonSeparationDeg(target, time), limits)
   );
-}
-
-interface Limits {
-  readonly altDeg: number;
-  readonly moonDeg: number;
 }
 
 /** `(X_best / X) ** AIRMASS_POWER`: 1 at the target's best airmass left in the night, less below it. */
@@ -189,9 +185,7 @@ export function planNight(input: PlanInput): PlannedBlock[] {
   const blocks: PlannedBlock[] = [];
   let pointing = input.startPointing;
 
-  const limits = new Map(
-    remaining.map((r) => [r, { altDeg: minAltitudeDeg(r, site), moonDeg: minMoonSeparationDeg(r, site) }]),
-  );
+  const limits = new Map(remaining.map((r) => [r, skyLimits(r, site)]));
 
   /**
    * The request's block from t, if it fits and deserves the slot more than `winner`: the cheap
@@ -203,12 +197,11 @@ export function planNight(input: PlanInput): PlannedBlock[] {
     const end = start + (durations.get(request) ?? 0);
     if (end > input.until) return undefined;
     if (start < (notBefore.get(request) ?? start)) return undefined;
-    const w = request.window;
-    if (w && (start < w.start || end > w.end)) return undefined;
+    if (!timeWithin(start, request.window) || !timeWithin(end, request.window)) return undefined;
     if (!inTheDark(start, end)) return undefined;
-    const limit = limits.get(request) as Limits;
+    const limit = limits.get(request) as SkyLimits;
     const altDeg = sky.altitudeDeg(request.target, Math.floor(start / GRID_MS) * GRID_MS);
-    if (altDeg < limit.altDeg) return undefined;
+    if (!altitudeWithin(altDeg, limit)) return undefined;
     const merit =
       request.kind === 'alert'
         ? request.priority

@@ -126,18 +126,20 @@ export class ObservationsRepo {
       .map(toObservation);
   }
 
-  /** Newest first; only those in `state` when given. */
-  latest(limit: number, state?: ObservationState): ObservationRecord[] {
+  /** Newest first; only those in `state`, and from id `fromId` on, when given. */
+  latest(limit: number, state?: ObservationState, fromId = 1): ObservationRecord[] {
     const rows =
       state === undefined
         ? this.db
-            .prepare<[number], ObservationRow>('SELECT * FROM observations ORDER BY id DESC LIMIT ?')
-            .all(limit)
-        : this.db
-            .prepare<[string, number], ObservationRow>(
-              'SELECT * FROM observations WHERE state = ? ORDER BY id DESC LIMIT ?',
+            .prepare<[number, number], ObservationRow>(
+              'SELECT * FROM observations WHERE id >= ? ORDER BY id DESC LIMIT ?',
             )
-            .all(state, limit);
+            .all(fromId, limit)
+        : this.db
+            .prepare<[string, number, number], ObservationRow>(
+              'SELECT * FROM observations WHERE state = ? AND id >= ? ORDER BY id DESC LIMIT ?',
+            )
+            .all(state, fromId, limit);
     return rows.map(toObservation);
   }
 

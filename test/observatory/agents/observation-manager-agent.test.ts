@@ -504,6 +504,10 @@ describe('ObservationManagerAgent', () => {
     assert.deepEqual(observations, []);
     const all = await Sender.request(OM, Msg.OBSERVATIONS, {});
     assert.equal(all.observations[0]?.state, 'aborted');
+    const newest = all.observations[0]?.id ?? 0;
+    const from = await Sender.request(OM, Msg.OBSERVATIONS, { fromId: newest });
+    assert.deepEqual(from.observations, all.observations.slice(0, 1), 'fromId: from that id on');
+    assert.deepEqual((await Sender.request(OM, Msg.OBSERVATIONS, { fromId: newest + 1 })).observations, []);
   });
 
   it('asks monitoring at start: a safe answer lets it observe at once', async () => {

@@ -158,6 +158,12 @@ describe('an agent store', () => {
         ['camera: busy'],
       );
       assert.deepEqual(
+        observations.latest(10, undefined, b).map((o) => o.id),
+        [c, b],
+        'fromId: from that id on',
+      );
+      assert.deepEqual(observations.latest(10, 'aborted', b), []);
+      assert.deepEqual(
         observations.all().map((o) => o.state),
         ['aborted', 'failed', 'running'],
       );

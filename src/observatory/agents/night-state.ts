@@ -19,15 +19,20 @@ export interface NightStatus {
   readonly next: { readonly blockId: string; readonly targetName: string; readonly at: number } | null;
 }
 
+/** A reason with its numbers blanked: "wind 18.0 m/s > 15" and "wind 19.2 m/s > 15" say the same. */
+const wording = (why: string) => why.replace(/[-+]?\d+(\.\d+)?/g, '#');
+
 /**
  * Keeps the night's state for the majordome (its owner): `since` moves only when the state or its
- * cause changes, and one log line (`state: why`) is written whenever the state or its reason does.
+ * cause changes. One info line (`state: why`) is written whenever the state, its cause or the
+ * wording of its reason changes; a reason whose numbers alone change (the wind at each reading)
+ * is a debug line, so a windy hour is one line in the log, not one a minute.
  */
 export class NightStateKeeper {
   #status: NightStatus;
 
   constructor(
-    private readonly log: { info(message: string): void },
+    private readonly log: { info(message: string): void; debug(message: string): void },
     now: number,
   ) {
     this.#status = { state: 'closed', why: 'starting', since: now, cause: null, next: null };
@@ -48,7 +53,8 @@ export class NightStateKeeper {
     const before = this.#status;
     const changed = state !== before.state || cause !== before.cause;
     this.#status = { state, why, next, cause, since: changed ? Math.min(began, now) : before.since };
-    if (changed || why !== before.why) this.log.info(`${state}: ${why}`);
+    if (changed || wording(why) !== wording(before.why)) this.log.info(`${state}: ${why}`);
+    else if (why !== before.why) this.log.debug(`${state}: ${why}`);
   }
 }
 

@@ -60,11 +60,14 @@ describe('closedFor', () => {
 describe('NightStateKeeper', () => {
   it('moves since only when the state or the cause changes, and logs each new reason once', () => {
     const lines: string[] = [];
-    const keeper = new NightStateKeeper({ info: (m) => lines.push(m) }, 1000);
+    const debug: string[] = [];
+    const keeper = new NightStateKeeper({ info: (m) => lines.push(m), debug: (m) => debug.push(m) }, 1000);
     keeper.say(2000, 'closed', 'wind 18.0 m/s > 15', null, 'weather');
     keeper.say(3000, 'closed', 'wind 18.0 m/s > 15', null, 'weather');
     keeper.say(4000, 'closed', 'wind 19.0 m/s > 15', null, 'weather');
+    keeper.say(4200, 'closed', 'humidity 97 % > 90', null, 'weather');
     assert.equal(keeper.status.since, 2000);
+    assert.equal(keeper.status.why, 'humidity 97 % > 90');
     keeper.say(5000, 'day', 'the night is over', null, 'dawn', 4500);
     assert.deepEqual(keeper.status, {
       state: 'day',
@@ -75,9 +78,10 @@ describe('NightStateKeeper', () => {
     });
     assert.deepEqual(lines, [
       'closed: wind 18.0 m/s > 15',
-      'closed: wind 19.0 m/s > 15',
+      'closed: humidity 97 % > 90',
       'day: the night is over',
     ]);
+    assert.deepEqual(debug, ['closed: wind 19.0 m/s > 15'], 'only its numbers changed');
   });
 });
 

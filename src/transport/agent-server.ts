@@ -10,7 +10,7 @@ import type { MessageSink } from './inbound.js';
 import { type AgentServerOptions, SERVER_DEFAULTS } from './server-options.js';
 import { SessionLog } from './session-log.js';
 import { TextSession } from './text-session.js';
-import { serverTlsOptions, TLS_RECORD_HANDSHAKE } from './tls-psk.js';
+import { serverTlsOptions, TLS_HANDSHAKE_FAILURE_ALERT, TLS_RECORD_HANDSHAKE } from './tls-psk.js';
 
 export { type AgentServerOptions, SERVER_DEFAULTS } from './server-options.js';
 
@@ -184,7 +184,8 @@ export class AgentServer {
     conn.admitted.heard = true;
     if (chunk[0] === TLS_RECORD_HANDSHAKE) {
       if (secret === undefined) {
-        this.reject(conn.raw, 'TLS offered, but this agent has no secret to derive its key from', false);
+        conn.raw.write(TLS_HANDSHAKE_FAILURE_ALERT);
+        this.reject(conn.raw, 'TLS offered, but this agent has no secret to derive its key from', true);
         return;
       }
       conn.raw.pause();

@@ -89,14 +89,21 @@ export class FramedConnection {
         ? tlsConnect({ socket: tcp, ...clientTlsOptions(opts.secret as string, opts.agentName) })
         : tcp;
       /**
-       * A TLS handshake that fails once TCP was up is a refusal, not the network: the secrets
-       * differ, or the agent has none (it closes on a TLS hello). Retrying will not help.
+       * A TLS handshake that fails on a TLS alert (ERR_SSL_…) is a refusal: the secrets differ, or
+       * the agent has none (it answers a TLS hello with an alert). Retrying will not help. A
+       * connection dropped without one is the agent shedding connections under load (admission.ts):
+       * worth a retry.
        */
-      const tlsRefused = (detail: string) =>
-        new ConnectionError(
-          `${where} refused the TLS handshake (${detail}): a wrong secret, or the agent has none`,
-          'REFUSED',
-        );
+      const tlsFailed = (detail: string) =>
+        detail.startsWith('ERR_SSL')
+          ? new ConnectionError(
+              `${where} refused the TLS handshake (${detail}): a wrong secret, or the agent has none`,
+              'REFUSED',
+            )
+          : new ConnectionError(
+              `${where} closed the connection during the TLS handshake (${detail}): busy, or shedding connections`,
+              'NETWORK',
+            );
       const reader = new FrameReader(opts.maxMessageBytes + MSG_OVERHEAD + 0xffff);
       const conn = new FramedConnection(socket, opts.maxMessageBytes);
       const clientNonce = newNonce();
@@ -133,14 +140,14 @@ export class FramedConnection {
       socket.on('error', (err: NodeJS.ErrnoException) =>
         fail(
           secured && tcpConnected && !secure
-            ? tlsRefused(err.code ?? err.message)
+            ? tlsFailed(err.code ?? err.message)
             : new ConnectionError(`${where}: ${err.code ?? err.message}`, 'NETWORK'),
         ),
       );
       socket.on('close', () =>
         fail(
           secured && tcpConnected && !secure
-            ? tlsRefused('closed')
+            ? tlsFailed('closed')
             : new ConnectionError(`${where} closed the connection`, 'NETWORK'),
         ),
       );

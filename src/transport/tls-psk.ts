@@ -17,6 +17,13 @@ const TLS13 = {
 /** The first byte of a TLS connection (a handshake record): how the server tells it from framed and text. */
 export const TLS_RECORD_HANDSHAKE = 0x16;
 
+/**
+ * A fatal TLS `handshake_failure` alert record, in the clear (alerts before the handshake are):
+ * what an agent without a secret answers a TLS hello with, so that the client can tell "no secret
+ * here" (an alert: a refusal) from a connection dropped under load (no alert: worth a retry).
+ */
+export const TLS_HANDSHAKE_FAILURE_ALERT = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
+
 /** The 32-byte key of `agent` under `secret` (HKDF-SHA256). */
 export function pskFor(secret: string, agent: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'pyros-tls-psk-v1', agent, 32));

@@ -4,6 +4,7 @@
 process.env.PYROS_LOG_LEVEL = 'silent';
 
 import assert from 'node:assert/strict';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { afterEach, beforeEach, test } from 'node:test';
 import { AgentConfig } from '../../src/config/agent-config.js';
 import { RefusedError } from '../../src/sender/errors.js';
@@ -98,8 +99,53 @@ test('a client with a secret for an agent that has none: RefusedError (it would 
   agent = new TestAgent('open_agent');
   await agent.start();
   const config = AgentConfig.load(writeConfig({ open_agent: { port: agent.port ?? 0, secret: SECRET } }));
-  await assert.rejects(Sender.request('open_agent', 'PING', undefined, { config }), RefusedError);
+  const t0 = Date.now();
+  await assert.rejects(Sender.request('open_agent', 'PING', undefined, { config }), (err: unknown) => {
+    assert.ok(err instanceof RefusedError, String(err));
+    assert.match(
+      err.message,
+      /refused the TLS handshake \(ERR_SSL_[A-Z_/]+\): a wrong secret, or the agent has none/,
+    );
+    return true;
+  });
+  assert.ok(Date.now() - t0 < 500, 'not retried');
   await assertServing('open_agent');
+  await shutdownAgent(agent);
+});
+
+test('a TLS handshake the agent drops without an alert (shedding under load) is retried, not refused', async () => {
+  await shutdownAgent(agent);
+  // Drops the first three connections at once, as an agent full of silent connections does, then
+  // hands the port's connections to the real agent behind it.
+  const { port: agentPort } = await configureAgent(NAME, { secret: SECRET });
+  agent = new TestAgent(NAME);
+  await agent.start();
+  let dropped = 0;
+  const front = createServer((socket) => {
+    if (dropped < 3) {
+      dropped++;
+      socket.destroy();
+      return;
+    }
+    const back = connect({ host: '127.0.0.1', port: agentPort });
+    socket.pipe(back).pipe(socket);
+    const end = () => {
+      socket.destroy();
+      back.destroy();
+    };
+    socket.on('error', end).on('close', end);
+    back.on('error', end).on('close', end);
+  });
+  await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+  try {
+    const frontPort = (front.address() as AddressInfo).port;
+    const config = AgentConfig.load(writeConfig({ [NAME]: { port: frontPort, secret: SECRET } }));
+    assert.equal(await Sender.request(NAME, 'Echo', 'through', { config }), 'through');
+    assert.equal(dropped, 3, 'three attempts dropped, the fourth served');
+  } finally {
+    Sender.closeAll();
+    await new Promise((r) => front.close(r));
+  }
   await shutdownAgent(agent);
 });
 

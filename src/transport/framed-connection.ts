@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { clientProof, newNonce, proofMatches, serverProof } from './auth.js';
+import { ConnectionError } from './connection-error.js';
 import { BodyReader, FrameError, FrameReader } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
 import {
@@ -15,19 +16,9 @@ import {
   SESSION_ID_BYTES,
   WelcomeFlag,
 } from './frames.js';
-import { clientTlsOptions } from './tls-psk.js';
+import { clientTlsOptions, tlsHandshakeError } from './tls-psk.js';
 
-/** Why a connection could not be opened or was closed by the peer. `code` tells the caller whether to retry. */
-export class ConnectionError extends Error {
-  override readonly name = 'ConnectionError';
-  constructor(
-    message: string,
-    /** REFUSED: authentication or version, do not retry; NETWORK: the peer is down or went away; PROTOCOL: it spoke nonsense. */
-    readonly code: 'REFUSED' | 'NETWORK' | 'PROTOCOL',
-  ) {
-    super(message);
-  }
-}
+export { ConnectionError } from './connection-error.js';
 
 export interface FramedConnectionOptions {
   readonly host: string;
@@ -88,22 +79,6 @@ export class FramedConnection {
       const socket: Socket = secured
         ? tlsConnect({ socket: tcp, ...clientTlsOptions(opts.secret as string, opts.agentName) })
         : tcp;
-      /**
-       * A TLS handshake that fails on a TLS alert (ERR_SSL_…) is a refusal: the secrets differ, or
-       * the agent has none (it answers a TLS hello with an alert). Retrying will not help. A
-       * connection dropped without one is the agent shedding connections under load (admission.ts):
-       * worth a retry.
-       */
-      const tlsFailed = (detail: string) =>
-        detail.startsWith('ERR_SSL')
-          ? new ConnectionError(
-              `${where} refused the TLS handshake (${detail}): a wrong secret, or the agent has none`,
-              'REFUSED',
-            )
-          : new ConnectionError(
-              `${where} closed the connection during the TLS handshake (${detail}): busy, or shedding connections`,
-              'NETWORK',
-            );
       const reader = new FrameReader(opts.maxMessageBytes + MSG_OVERHEAD + 0xffff);
       const conn = new FramedConnection(socket, opts.maxMessageBytes);
       const clientNonce = newNonce();
@@ -140,14 +115,14 @@ export class FramedConnection {
       socket.on('error', (err: NodeJS.ErrnoException) =>
         fail(
           secured && tcpConnected && !secure
-            ? tlsFailed(err.code ?? err.message)
+            ? tlsHandshakeError(where, err.code ?? err.message)
             : new ConnectionError(`${where}: ${err.code ?? err.message}`, 'NETWORK'),
         ),
       );
       socket.on('close', () =>
         fail(
           secured && tcpConnected && !secure
-            ? tlsFailed('closed')
+            ? tlsHandshakeError(where, 'closed')
             : new ConnectionError(`${where} closed the connection`, 'NETWORK'),
         ),
       );

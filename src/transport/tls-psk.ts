@@ -1,5 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
+import { ConnectionError } from './connection-error.js';
 
 /**
  * Framed traffic to an agent with a secret runs inside TLS 1.3 with a pre-shared key derived from
@@ -39,4 +40,22 @@ export function serverTlsOptions(secret: string, agent: string): TlsOptions {
 export function clientTlsOptions(secret: string, agent: string): ConnectionOptions {
   const psk = pskFor(secret, agent);
   return { ...TLS13, pskCallback: () => ({ identity: agent, psk }), checkServerIdentity: () => undefined };
+}
+
+/**
+ * What a TLS handshake that failed once TCP was up means. On a TLS alert (ERR_SSL_…) it is a
+ * refusal, and retrying will not help: the secrets differ, or the agent has none (it answers a TLS
+ * hello with {@link TLS_HANDSHAKE_FAILURE_ALERT}). Dropped without one, it is the agent shedding
+ * connections under load (admission.ts): a network error, worth a retry.
+ */
+export function tlsHandshakeError(where: string, detail: string): ConnectionError {
+  return detail.startsWith('ERR_SSL')
+    ? new ConnectionError(
+        `${where} refused the TLS handshake (${detail}): a wrong secret, or the agent has none`,
+        'REFUSED',
+      )
+    : new ConnectionError(
+        `${where} closed the connection during the TLS handshake (${detail}): busy, or shedding connections`,
+        'NETWORK',
+      );
 }

@@ -60,28 +60,15 @@ test('the first read asks for everything; then only from the oldest running one,
   const history = new ObservedHistory(200);
   const yesterday = obs(1, 'done', NOON - 2 * HOUR);
   await storeHolds([yesterday, obs(2, 'done'), obs(3, 'failed'), obs(4, 'running')]);
-  const first = await history.read(UP, NIGHT);
+  const shown = async () => (await history.read(UP, NIGHT)).map((o) => `${o.id} ${o.state}`);
   assert.deepEqual(
-    first.map((o) => [o.id, o.state]),
-    [
-      [2, 'done'],
-      [3, 'failed'],
-      [4, 'running'],
-    ],
+    await shown(),
+    ['2 done', '3 failed', '4 running'],
     "the night's observations, oldest first; yesterday's left out",
   );
   // The running one ends, another starts: both come in, the ended ones kept.
   await storeHolds([yesterday, obs(2, 'done'), obs(3, 'failed'), obs(4, 'done'), obs(5, 'running')]);
-  const second = await history.read(UP, NIGHT);
-  assert.deepEqual(
-    second.map((o) => [o.id, o.state]),
-    [
-      [2, 'done'],
-      [3, 'failed'],
-      [4, 'done'],
-      [5, 'running'],
-    ],
-  );
+  assert.deepEqual(await shown(), ['2 done', '3 failed', '4 done', '5 running']);
   await storeHolds([yesterday, obs(2, 'done'), obs(3, 'failed'), obs(4, 'done'), obs(5, 'aborted')]);
   assert.deepEqual(
     (await history.read(UP, NIGHT)).map((o) => o.state),

@@ -89,8 +89,8 @@ export const moonConstraint: Constraint = (request, site, time, sky = skyState(s
 /** The time is within the request's window, if it has one (both ends included). */
 export const windowConstraint: Constraint = (request, _site, time) => {
   const w = request.window;
-  if (timeWithin(time, w)) return OK;
-  return refuse(`${iso(time)} is outside the window ${iso(w?.start ?? 0)} to ${iso(w?.end ?? 0)}`);
+  if (w === undefined || timeWithin(time, w)) return OK;
+  return refuse(`${iso(time)} is outside the window ${iso(w.start)} to ${iso(w.end)}`);
 };
 
 /** Every constraint, cheapest first. */
